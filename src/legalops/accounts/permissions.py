@@ -1,0 +1,64 @@
+"""What each role may do. Row visibility is the selectors' job; this module answers "may this
+user perform this kind of action at all". Services call `require` so that the web UI, the API,
+the CLI and tasks enforce the same rules. `actor=None` is the system (CLI set-up, seeding, jobs).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+
+from legalops.accounts.models import Role, User
+
+
+class Capability(StrEnum):
+    MANAGE_USERS = "manage_users"
+    INVITE_FIRM_COLLEAGUES = "invite_firm_colleagues"
+    MANAGE_ORGANIZATION = "manage_organization"
+    VIEW_ORGANIZATION = "view_organization"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_FIRMS = "manage_firms"
+    VIEW_FIRMS = "view_firms"
+    USE_STAFF_APP = "use_staff_app"
+    USE_PORTAL = "use_portal"
+    USE_API = "use_api"
+
+
+_STAFF = {
+    Capability.USE_STAFF_APP,
+    Capability.VIEW_ORGANIZATION,
+    Capability.VIEW_FIRMS,
+    Capability.USE_API,
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMIN: frozenset(
+        _STAFF
+        | {
+            Capability.MANAGE_USERS,
+            Capability.MANAGE_ORGANIZATION,
+            Capability.VIEW_AUDIT,
+            Capability.MANAGE_FIRMS,
+        }
+    ),
+    Role.ATTORNEY: frozenset(_STAFF),
+    Role.APPROVER: frozenset(_STAFF),
+    Role.REQUESTER: frozenset({Capability.USE_STAFF_APP, Capability.USE_API}),
+    Role.FIRM: frozenset({Capability.USE_PORTAL, Capability.VIEW_FIRMS, Capability.USE_API}),
+}
+
+
+def has_capability(user: User | None, capability: Capability) -> bool:
+    if user is None:
+        return True
+    if not user.is_active:
+        return False
+    if capability is Capability.INVITE_FIRM_COLLEAGUES:
+        return user.role == Role.FIRM and user.is_firm_admin
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def require(user: User | None, capability: Capability) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied(f"your role may not {capability.value.replace('_', ' ')}")

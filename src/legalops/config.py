@@ -1,0 +1,149 @@
+"""Configuration from the environment (DESIGN.md, "Configuration").
+
+One typed class reads every `LEGALOPS_*` variable and `DATABASE_URL`; `settings.py` turns it into
+Django settings. Mistakes a user can make (a malformed URL, an unwritable data directory) raise
+`ConfigError` with a one-line message that says what to do; the CLI prints it without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """A configuration mistake, reported to the user as one line."""
+
+
+def default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "legalops"
+
+
+class Settings(BaseSettings):
+    """The environment variables of DESIGN.md, with their defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="LEGALOPS_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    secret_key: str = ""
+    debug: bool = False
+    allowed_hosts: str = "127.0.0.1,localhost"
+    email_url: str = "console:"
+    # Behind a TLS-terminating proxy: trust X-Forwarded-Proto and send cookies only over HTTPS.
+    https: bool = False
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def hosts(self) -> list[str]:
+        return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "LEGALOPS_" + str(first["loc"][0]).upper() if first["loc"] else "environment"
+        raise ConfigError(f"invalid {name}: {first['msg']}") from None
+
+
+def ensure_data_dir(path: Path) -> Path:
+    """Create the data directory and prove it is writable."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"data directory {path} is not writable ({exc.strerror}); "
+            "set LEGALOPS_DATA_DIR to a directory you can write"
+        ) from None
+    return path
+
+
+def secret_key(config: Settings) -> str:
+    """The configured key, else one generated once into the data directory (mode 0600)."""
+    if config.secret_key:
+        return config.secret_key
+    key_file = config.data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(50)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def database(config: Settings) -> dict[str, Any]:
+    """Django's DATABASES["default"] from DATABASE_URL (SQLite in the data directory by default)."""
+    url = config.database_url or f"sqlite:///{config.data_dir / 'legalops.sqlite3'}"
+    scheme = urlsplit(url).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ConfigError(
+            f"DATABASE_URL scheme {scheme or '(none)'!r} is not supported; "
+            "use sqlite:///PATH or postgres://USER@HOST:PORT/NAME"
+        )
+    try:
+        db: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL is malformed: {exc}") from None
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["OPTIONS"] = sqlite_options()
+    return db
+
+
+def sqlite_options() -> dict[str, Any]:
+    # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
+    # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
+    return {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+        ),
+    }
+
+
+def email(config: Settings) -> dict[str, Any]:
+    """Email settings from LEGALOPS_EMAIL_URL: `console:`, `smtp://user:pass@host:587?tls=1`
+    (or `smtps://` for implicit TLS), with an optional `from=` query parameter."""
+    url = urlsplit(config.email_url)
+    query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+    sender = query.get("from", "legalops@localhost")
+    if url.scheme in {"console", ""}:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            "DEFAULT_FROM_EMAIL": sender,
+        }
+    if url.scheme not in {"smtp", "smtps"}:
+        raise ConfigError(
+            f"LEGALOPS_EMAIL_URL scheme {url.scheme!r} is not supported; use console: or smtp://"
+        )
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": url.hostname or "localhost",
+        "EMAIL_PORT": url.port or (465 if url.scheme == "smtps" else 587),
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_SSL": url.scheme == "smtps",
+        "EMAIL_USE_TLS": url.scheme == "smtp" and query.get("tls", "1") not in {"0", "false"},
+        "DEFAULT_FROM_EMAIL": sender,
+        "SERVER_EMAIL": sender,
+    }

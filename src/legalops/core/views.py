@@ -1,0 +1,86 @@
+"""The home page, the pillar pages and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from legalops.accounts.decorators import capability_required, staff_required
+from legalops.accounts.models import Role
+from legalops.accounts.permissions import Capability
+from legalops.accounts.views import login_view
+from legalops.core.selectors import home_summary
+from legalops.core.typing import AuthedRequest
+
+# What each pillar will hold, said plainly until it is built (DESIGN.md, "What it is").
+PLANNED: dict[str, dict[str, str]] = {
+    "spend": {
+        "title": "Spend",
+        "text": "Law-firm invoices in LEDES, automated review against your billing guidelines, "
+        "approvals, adjustments, appeals, export to accounts payable and accruals.",
+        "status": "Not built yet: invoice intake and review arrive with the e-billing work.",
+    },
+    "matters": {
+        "title": "Matters",
+        "text": "Matters with their owners, firms, key dates, budgets by phase and fiscal year, "
+        "forecasts and accruals.",
+        "status": "Not built yet: matter management and budgets arrive with the matters work.",
+    },
+    "insight": {
+        "title": "Insight",
+        "text": "KPIs on spend, rates, staffing, cycle times, savings and budget variance, with "
+        "dashboards, drill-down and Excel and PDF reports.",
+        "status": "Not built yet: KPIs need invoices and matters first.",
+    },
+    "contracts": {
+        "title": "Contracts",
+        "text": "A contract repository with key-term extraction, renewals and obligations.",
+        "status": "Not built yet: planned after spend management.",
+    },
+    "requests": {
+        "title": "Requests",
+        "text": "Legal intake from the business: requests, triage, SLAs and workload per lawyer.",
+        "status": "Not built yet: planned after spend management.",
+    },
+    "knowledge": {
+        "title": "Knowledge",
+        "text": "A knowledge base, templates and training sessions for internal clients.",
+        "status": "Not built yet: planned after spend management.",
+    },
+}
+
+
+@login_not_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    """The start page; signed-out visitors get the sign-in form right here."""
+    if not request.user.is_authenticated:
+        return login_view(request)
+    user = request.user
+    if user.role == Role.FIRM:
+        return redirect("portal:home")
+    return render(request, "core/home.html", {"summary": home_summary(user=user)})
+
+
+@staff_required
+def pillar_view(request: AuthedRequest, pillar: str) -> HttpResponse:
+    if pillar not in PLANNED:
+        raise Http404
+    return render(request, "core/pillar.html", {"pillar": PLANNED[pillar], "active": pillar})
+
+
+@capability_required(Capability.MANAGE_ORGANIZATION)
+def admin_home_view(request: AuthedRequest) -> HttpResponse:
+    return render(request, "core/admin_home.html", {"active": "admin"})
+
+
+@login_not_required
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: the process is up and the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from legalops.api import api
+from legalops.core.views import healthz_view
+
+urlpatterns = [
+    path("accounts/", include("legalops.accounts.urls")),
+    path("admin/audit/", include("legalops.audit.urls")),
+    path("admin/organization/", include("legalops.organization.urls")),
+    path("vendors/", include("legalops.vendors.urls")),
+    path("portal/", include("legalops.portal.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", healthz_view, name="healthz"),
+    path("", include("legalops.core.urls")),
+]
