@@ -122,28 +122,28 @@ def sqlite_options() -> dict[str, Any]:
 
 
 def email(config: Settings) -> dict[str, Any]:
-    """Email settings from LEGALOPS_EMAIL_URL: `console:`, `smtp://user:pass@host:587?tls=1`
-    (or `smtps://` for implicit TLS), with an optional `from=` query parameter."""
+    """Django 6.1's MAILERS and sender settings from LEGALOPS_EMAIL_URL: `console:`,
+    `smtp://user:pass@host:587?tls=1` (or `smtps://` for implicit TLS), with an optional
+    `from=` query parameter."""
     url = urlsplit(config.email_url)
     query = {k: v[-1] for k, v in parse_qs(url.query).items()}
     sender = query.get("from", "legalops@localhost")
+    senders = {"DEFAULT_FROM_EMAIL": sender, "SERVER_EMAIL": sender}
     if url.scheme in {"console", ""}:
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-            "DEFAULT_FROM_EMAIL": sender,
-        }
+        backend = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"MAILERS": {"default": backend}, **senders}
     if url.scheme not in {"smtp", "smtps"}:
         raise ConfigError(
             f"LEGALOPS_EMAIL_URL scheme {url.scheme!r} is not supported; use console: or smtp://"
         )
-    return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": url.hostname or "localhost",
-        "EMAIL_PORT": url.port or (465 if url.scheme == "smtps" else 587),
-        "EMAIL_HOST_USER": unquote(url.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
-        "EMAIL_USE_SSL": url.scheme == "smtps",
-        "EMAIL_USE_TLS": url.scheme == "smtp" and query.get("tls", "1") not in {"0", "false"},
-        "DEFAULT_FROM_EMAIL": sender,
-        "SERVER_EMAIL": sender,
+    options = {
+        "host": url.hostname or "localhost",
+        "port": url.port or (465 if url.scheme == "smtps" else 587),
+        "username": unquote(url.username or ""),
+        "password": unquote(url.password or ""),
+        "use_ssl": url.scheme == "smtps",
+        "use_tls": url.scheme == "smtp" and query.get("tls", "1") not in {"0", "false"},
+        "timeout": 30,
     }
+    smtp = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    return {"MAILERS": {"default": smtp}, **senders}

@@ -101,6 +101,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -138,7 +139,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-globals().update(config.email(ENV))
+_EMAIL = config.email(ENV)
+MAILERS = _EMAIL["MAILERS"]
+DEFAULT_FROM_EMAIL = _EMAIL["DEFAULT_FROM_EMAIL"]
+SERVER_EMAIL = _EMAIL["SERVER_EMAIL"]
 
 TASKS = {
     "default": {

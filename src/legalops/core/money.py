@@ -45,12 +45,11 @@ def to_minor(amount: Decimal | str | int, code: str) -> int:
     places = currency(code).minor_unit
     try:
         value = Decimal(amount) if not isinstance(amount, Decimal) else amount
-        scaled = value.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         raise MoneyError(f"{amount!r} is not an amount") from None
-    if not scaled.is_finite():
+    if not value.is_finite():
         raise MoneyError(f"{amount!r} is not a finite amount")
-    return int(scaled)
+    return int(value.scaleb(places).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def from_minor(minor: int, code: str) -> Decimal:
