@@ -53,3 +53,31 @@ class PracticeAreaFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"PA{n}")
     name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class TimekeeperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vendors.Timekeeper"
+
+    firm = factory.SubFactory(LawFirmFactory)
+    timekeeper_id = factory.Sequence(lambda n: f"TK{n:04d}")
+    name = factory.Sequence(lambda n: f"Keeper{n}, Pat")
+    classification = "ASSOC"
+
+
+class MatterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matters.Matter"
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(lambda n: f"M-{n:05d}")
+    name = factory.Sequence(lambda n: f"Matter {n}")
+    matter_type = "litigation"
+    opened_on = factory.LazyFunction(lambda: __import__("datetime").date(2026, 1, 15))
+
+    @factory.post_generation
+    def firms(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        from legalops.matters.models import MatterFirm
+
+        for firm in extracted or ():
+            MatterFirm.objects.create(matter=obj, firm=firm)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "legalops.accounts",
     "legalops.organization",
     "legalops.vendors",
+    "legalops.matters",
     "legalops.portal",
 ]
 

@@ -23,6 +23,16 @@ class Capability(StrEnum):
     USE_STAFF_APP = "use_staff_app"
     USE_PORTAL = "use_portal"
     USE_API = "use_api"
+    # vendors and matters (issue 5)
+    MANAGE_RATES = "manage_rates"
+    EVALUATE_FIRMS = "evaluate_firms"
+    VIEW_MATTERS = "view_matters"
+    MANAGE_MATTERS = "manage_matters"
+    MANAGE_BUDGETS = "manage_budgets"
+    VIEW_FINANCE = "view_finance"
+    MANAGE_ACCRUALS = "manage_accruals"
+    FIRM_SUBMIT = "firm_submit"
+    IMPORT_DATA = "import_data"
 
 
 _STAFF = {
@@ -30,6 +40,7 @@ _STAFF = {
     Capability.VIEW_ORGANIZATION,
     Capability.VIEW_FIRMS,
     Capability.USE_API,
+    Capability.VIEW_MATTERS,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -40,12 +51,31 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_ORGANIZATION,
             Capability.VIEW_AUDIT,
             Capability.MANAGE_FIRMS,
+            Capability.MANAGE_RATES,
+            Capability.EVALUATE_FIRMS,
+            Capability.MANAGE_MATTERS,
+            Capability.MANAGE_BUDGETS,
+            Capability.VIEW_FINANCE,
+            Capability.MANAGE_ACCRUALS,
+            Capability.IMPORT_DATA,
         }
     ),
-    Role.ATTORNEY: frozenset(_STAFF),
-    Role.APPROVER: frozenset(_STAFF),
+    # Attorneys manage the matters (and budgets) whose team they are on: the services check
+    # the row; the capability says they may do it at all.
+    Role.ATTORNEY: frozenset(
+        _STAFF | {Capability.EVALUATE_FIRMS, Capability.MANAGE_MATTERS, Capability.MANAGE_BUDGETS}
+    ),
+    Role.APPROVER: frozenset(_STAFF | {Capability.VIEW_FINANCE}),
     Role.REQUESTER: frozenset({Capability.USE_STAFF_APP, Capability.USE_API}),
-    Role.FIRM: frozenset({Capability.USE_PORTAL, Capability.VIEW_FIRMS, Capability.USE_API}),
+    Role.FIRM: frozenset(
+        {
+            Capability.USE_PORTAL,
+            Capability.VIEW_FIRMS,
+            Capability.USE_API,
+            Capability.VIEW_MATTERS,
+            Capability.FIRM_SUBMIT,
+        }
+    ),
 }
 
 

@@ -1,0 +1,431 @@
+"""Matters and their money: assigned firms, budgets (by fiscal year and UTBMS phase, in
+approved versions), accruals (monthly unbilled work reported by the firms) and forecasts.
+
+Money that is summed is integer minor units plus an ISO 4217 currency (DESIGN.md rule 5).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from legalops.core.fields import ScaledDecimalField
+
+
+class MatterType(models.TextChoices):
+    LITIGATION = "litigation", "Litigation"
+    TRANSACTIONAL = "transactional", "Transactional"
+    ADVISORY = "advisory", "Advisory"
+    REGULATORY = "regulatory", "Regulatory"
+    IP = "ip", "Intellectual property"
+    EMPLOYMENT = "employment", "Employment"
+    INVESTIGATION = "investigation", "Investigation"
+    OTHER = "other", "Other"
+
+
+class MatterStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ON_HOLD = "on_hold", "On hold"
+    CLOSED = "closed", "Closed"
+
+
+class RiskRating(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class LossProbability(models.TextChoices):
+    """ASC 450-20: accrue a probable, estimable loss; disclose a reasonably possible one."""
+
+    PROBABLE = "probable", "Probable"
+    REASONABLY_POSSIBLE = "reasonably_possible", "Reasonably possible"
+    REMOTE = "remote", "Remote"
+
+
+class CodeSet(models.TextChoices):
+    LITIGATION = "litigation", "UTBMS litigation (L100-L500)"
+    COUNSELING = "counseling", "UTBMS counseling (C100-C400)"
+    PROJECT = "project", "UTBMS project (P100-P400)"
+    NONE = "", "None"
+
+
+class Matter(models.Model):
+    """A piece of legal work the department manages. `number` is the CLIENT_MATTER_ID firms
+    put on invoices. A confidential matter is visible only to its team (lead and members) and
+    legal ops; firm users see only matters their firm is assigned to, without exposure,
+    reserve, risk or notes."""
+
+    number = models.CharField("CLIENT_MATTER_ID", max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    matter_type = models.CharField(max_length=16, choices=MatterType.choices)
+    practice_area = models.ForeignKey(
+        "organization.PracticeArea", null=True, blank=True, on_delete=models.PROTECT
+    )
+    business_unit = models.ForeignKey(
+        "organization.BusinessUnit", null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        max_length=16, choices=MatterStatus.choices, default=MatterStatus.OPEN
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    lead_attorney = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_matters",
+    )
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="matters")
+    confidential = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+    code_set = models.CharField(
+        max_length=16, choices=CodeSet.choices, default=CodeSet.LITIGATION, blank=True
+    )
+    gl_code = models.CharField("GL code", max_length=32, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    risk_rating = models.CharField(max_length=8, choices=RiskRating.choices, blank=True)
+    loss_probability = models.CharField(
+        "ASC 450 probability", max_length=24, choices=LossProbability.choices, blank=True
+    )
+    exposure_minor = models.BigIntegerField(null=True, blank=True)
+    reserve_minor = models.BigIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-opened_on", "number"]
+        indexes = [models.Index(fields=["status", "opened_on"], name="matter_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class FeeArrangement(models.TextChoices):
+    HOURLY = "hourly", "Hourly"
+    CAPPED = "capped", "Capped fee"
+    FIXED = "fixed", "Fixed fee"
+    BLENDED = "blended", "Blended rate"
+
+
+class FirmRole(models.TextChoices):
+    LEAD = "lead", "Lead counsel"
+    CO_COUNSEL = "co_counsel", "Co-counsel"
+    LOCAL = "local", "Local counsel"
+    SPECIALIST = "specialist", "Specialist / expert"
+    VENDOR = "vendor", "Vendor"
+
+
+class MatterFirm(models.Model):
+    """A firm assigned to a matter, with its role and engagement terms. `fee_amount_minor` is
+    the cap or the fixed fee; `blended_rate` the agreed rate for a blended arrangement."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="assignments")
+    firm = models.ForeignKey(
+        "vendors.LawFirm", on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(max_length=16, choices=FirmRole.choices, default=FirmRole.LEAD)
+    fee_arrangement = models.CharField(
+        max_length=16, choices=FeeArrangement.choices, default=FeeArrangement.HOURLY
+    )
+    fee_amount_minor = models.BigIntegerField(null=True, blank=True)
+    blended_rate = ScaledDecimalField(places=4, null=True, blank=True)
+    engaged_on = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["matter", "firm"]
+        constraints = [models.UniqueConstraint(fields=["matter", "firm"], name="matter_firm_once")]
+
+    def __str__(self) -> str:
+        return f"{self.firm} on {self.matter}"
+
+
+class KeyDate(models.Model):
+    """A date that matters on a matter: a hearing, a filing deadline, a closing."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="key_dates")
+    date = models.DateField()
+    label = models.CharField(max_length=200)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.label}"
+
+
+class MatterTask(models.Model):
+    """A to-do on a matter for someone on its team."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MatterNote(models.Model):
+    """A dated note on a matter (internal: never shown to firms)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="note_entries")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class MatterDocument(models.Model):
+    """A document kept with a matter (pleadings, engagement letters, opinions)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="matters/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Budget(models.Model):
+    """The budget of one firm on one matter for one fiscal year. Its amounts live in
+    versions; `approved_version` is the one in force. `alert_thresholds` are the percentages
+    of consumption at which the matter lead is told (once each)."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="budgets")
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.PROTECT, related_name="budgets")
+    fiscal_year = models.PositiveSmallIntegerField()
+    currency = models.CharField(max_length=3)
+    approved_version = models.ForeignKey(
+        "BudgetVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    alert_thresholds = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-fiscal_year", "matter", "firm"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter", "firm", "fiscal_year"], name="budget_once_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} {self.matter.number} / {self.firm}"
+
+
+class VersionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class BudgetVersion(models.Model):
+    """One proposal of a budget's amounts, submitted by the firm or entered by legal ops, then
+    approved or rejected. Approving a version supersedes the one before."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=VersionStatus.choices, default=VersionStatus.SUBMITTED
+    )
+    total_minor = models.BigIntegerField()
+    note = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["budget", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "number"], name="budget_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget} v{self.number}"
+
+
+class BudgetLine(models.Model):
+    """The amount of a version for one UTBMS phase (`phase` empty: the whole matter)."""
+
+    version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")
+    phase = models.CharField(max_length=10, blank=True)
+    amount_minor = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["version", "phase"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "phase"], name="budget_line_phase_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phase or 'whole matter'}: {self.amount_minor}"
+
+
+class BudgetAlert(models.Model):
+    """A threshold crossing that was announced to the matter lead (sent once per budget,
+    fiscal year and threshold)."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="alerts")
+    threshold = models.PositiveSmallIntegerField()
+    spent_minor = models.BigIntegerField()
+    budget_minor = models.BigIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "threshold"], name="budget_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget} {self.threshold}%"
+
+
+class DepartmentBudget(models.Model):
+    """The department's own annual budget for outside spend, by practice area and/or business
+    unit (both empty: the whole department), in the reporting currency."""
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    practice_area = models.ForeignKey(
+        "organization.PracticeArea", null=True, blank=True, on_delete=models.PROTECT
+    )
+    business_unit = models.ForeignKey(
+        "organization.BusinessUnit", null=True, blank=True, on_delete=models.PROTECT
+    )
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["-fiscal_year", "practice_area", "business_unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "practice_area", "business_unit"],
+                name="department_budget_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year} department budget"
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    LOCKED = "locked", "Locked"
+
+
+class AccrualPeriod(models.Model):
+    """The monthly accrual window: from `opens_on` to `deadline` (inclusive) firms report the
+    work done but not yet billed on each open matter; after the deadline it is locked."""
+
+    month = models.DateField(unique=True, help_text="First day of the month accrued")
+    opens_on = models.DateField()
+    deadline = models.DateField()
+    status = models.CharField(max_length=8, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"accruals {self.month:%Y-%m}"
+
+
+class Accrual(models.Model):
+    """A firm's report of unbilled work (WIP) on one matter for one period: `current_minor`
+    for work of the month, `prior_minor` for earlier work still unbilled. Zero is a valid,
+    required answer."""
+
+    period = models.ForeignKey(AccrualPeriod, on_delete=models.PROTECT, related_name="accruals")
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="accruals")
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.PROTECT, related_name="accruals")
+    current_minor = models.BigIntegerField()
+    prior_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3)
+    note = models.CharField(max_length=500, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["period", "matter", "firm"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "matter", "firm"], name="accrual_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.matter.number} {self.firm}"
+
+    @property
+    def total_minor(self) -> int:
+        return self.current_minor + self.prior_minor
+
+
+class Granularity(models.TextChoices):
+    MONTH = "month", "Month"
+    QUARTER = "quarter", "Quarter"
+
+
+class Forecast(models.Model):
+    """An expected spend on a matter (optionally by one firm) for a month or a fiscal quarter
+    starting on `period_start`. The projection uses these for the months they cover."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="forecasts")
+    firm = models.ForeignKey(
+        "vendors.LawFirm", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granularity = models.CharField(max_length=8, choices=Granularity.choices)
+    period_start = models.DateField()
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["matter", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["matter", "firm", "granularity", "period_start"],
+                name="forecast_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.period_start} {self.granularity}"
