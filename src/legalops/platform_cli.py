@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("createuser", "create a user with a role (--role, --firm for firm users)"),
     ("token", "manage API tokens (token create --user NAME)"),
     ("seed", "load deterministic synthetic data (--scale small|medium|large, --seed N)"),
+    ("import", "import firms, timekeepers, rates, matters or budgets (CSV or .xlsx)"),
     ("ledes", "validate and convert LEDES invoice files (no database needed)"),
     ("review", "review LEDES invoices against a guidelines file offline (no database needed)"),
 ]

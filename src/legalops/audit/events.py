@@ -46,6 +46,7 @@ class Event(StrEnum):
     TIMEKEEPER_UPDATED = "timekeeper.updated"
     RATE_CREATED = "rate.created"
     RATE_ENDED = "rate.ended"
+    RATE_CORRECTED = "rate.corrected"
     RATE_REQUEST_CREATED = "rate_request.created"
     RATE_REQUEST_LINE_SAVED = "rate_request.line_saved"
     RATE_REQUEST_LINE_REMOVED = "rate_request.line_removed"

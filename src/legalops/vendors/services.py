@@ -386,6 +386,47 @@ def _rate_close(actor: User | None, rate: Rate, last_day: datetime.date) -> Rate
     return rate
 
 
+@transaction.atomic
+def rate_correct(
+    *,
+    actor: User | None,
+    rate: Rate,
+    rate_value: Decimal,
+    effective_to: datetime.date | None,
+) -> Rate:
+    """Corrects an approved row (a mistyped rate, a changed end); the audit trail keeps the
+    old values. A new rate from a later date is `rate_create`, not a correction."""
+    require(actor, Capability.MANAGE_RATES)
+    _check_rate(rate_value, rate.currency)
+    if effective_to is not None and effective_to < rate.effective_from:
+        raise ValidationError({"effective_to": "is before effective_from"})
+    key: dict[str, Any] = {
+        "firm": rate.firm,
+        "timekeeper": rate.timekeeper,
+        "classification": rate.classification,
+    }
+    clash = overlapping_rates(
+        **key,
+        matter_id=rate.matter_id,
+        start=rate.effective_from,
+        end=effective_to,
+        exclude_pk=rate.pk,
+    )
+    if clash:
+        raise ValidationError({"effective_to": f"overlaps the approved rate {clash[0]}"})
+    old = _rate_json(rate)
+    rate.rate, rate.effective_to = rate_value, effective_to
+    rate.approved_by, rate.approved_at = actor, timezone.now()
+    rate.save(update_fields=["rate", "effective_to", "approved_by", "approved_at"])
+    audit_record(
+        actor=actor,
+        event=Event.RATE_CORRECTED,
+        target=rate,
+        payload={"old": old, "new": _rate_json(rate)},
+    )
+    return rate
+
+
 def _rate_json(rate: Rate) -> dict[str, Any]:
     return {
         "firm": rate.firm_id,
