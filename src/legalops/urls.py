@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/audit/", include("legalops.audit.urls")),
     path("admin/organization/", include("legalops.organization.urls")),
     path("vendors/", include("legalops.vendors.urls")),
+    path("matters/", include("legalops.matters.urls")),
     path("portal/", include("legalops.portal.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz_view, name="healthz"),

@@ -64,3 +64,16 @@ def _page_size(raw: str | None, default: int) -> int:
     except ValueError:
         return default
     return size if size in PAGE_SIZES else default
+
+
+def filter_bar(
+    request: HttpRequest, specs: list[tuple[str, str, str, Any]]
+) -> list[dict[str, Any]]:
+    """The filters of `core/_filters.html`: (name, label, kind, options or placeholder) with
+    the value the request holds. kind: "search", "select", "date" or "number"."""
+    bar = []
+    for name, label, kind, extra in specs:
+        entry = {"name": name, "label": label, "kind": kind, "value": request.GET.get(name, "")}
+        entry["options" if kind == "select" else "placeholder"] = extra
+        bar.append(entry)
+    return bar

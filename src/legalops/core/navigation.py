@@ -25,7 +25,7 @@ _STAFF_ROLES = frozenset({"admin", "attorney", "approver"})
 SECTIONS: tuple[Section, ...] = (
     Section("spend", "Spend", "core:pillar_spend", roles=_STAFF_ROLES),
     Section("vendors", "Vendors", "vendors:firm_list", Capability.VIEW_FIRMS, _STAFF_ROLES),
-    Section("matters", "Matters", "core:pillar_matters", roles=_STAFF_ROLES),
+    Section("matters", "Matters", "matters:matter_list", Capability.VIEW_MATTERS, _STAFF_ROLES),
     Section("insight", "Insight", "core:pillar_insight", roles=_STAFF_ROLES),
     Section("contracts", "Contracts", "core:pillar_contracts", roles=_STAFF_ROLES),
     Section("requests", "Requests", "core:pillar_requests"),

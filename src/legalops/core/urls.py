@@ -6,6 +6,10 @@ app_name = "core"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("admin/", views.admin_home_view, name="admin_home"),
+    path("admin/import/", views.import_view, name="import"),
+    path(
+        "admin/import/<slug:kind>-template.csv", views.import_template_view, name="import_template"
+    ),
 ]
 for _pillar in views.PLANNED:
     urlpatterns.append(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +14,7 @@ from legalops.accounts.decorators import capability_required, staff_required
 from legalops.accounts.models import Role
 from legalops.accounts.permissions import Capability
 from legalops.accounts.views import login_view
+from legalops.core import imports
 from legalops.core.selectors import home_summary
 from legalops.core.typing import AuthedRequest
 
@@ -21,12 +25,6 @@ PLANNED: dict[str, dict[str, str]] = {
         "text": "Law-firm invoices in LEDES, automated review against your billing guidelines, "
         "approvals, adjustments, appeals, export to accounts payable and accruals.",
         "status": "Not built yet: invoice intake and review arrive with the e-billing work.",
-    },
-    "matters": {
-        "title": "Matters",
-        "text": "Matters with their owners, firms, key dates, budgets by phase and fiscal year, "
-        "forecasts and accruals.",
-        "status": "Not built yet: matter management and budgets arrive with the matters work.",
     },
     "insight": {
         "title": "Insight",
@@ -84,3 +82,55 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=[])
+    file = forms.FileField(help_text="CSV (UTF-8) or .xlsx (the first sheet is read)")
+    create_missing = forms.BooleanField(
+        required=False, help_text="Create the firms, timekeepers and matters the file names"
+    )
+    dry_run = forms.BooleanField(required=False, label="Check only, write nothing")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(k, k) for k in imports.REGISTRY]
+
+
+@capability_required(Capability.IMPORT_DATA)
+def import_view(request: AuthedRequest) -> HttpResponse:
+    """Upload a spreadsheet: every problem is listed by row and column and nothing is written,
+    or the whole file is written."""
+    form = ImportForm(request.POST or None, request.FILES or None, initial=request.GET)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = imports.import_file(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                name=upload.name,
+                data=upload.read(),
+                create_missing=form.cleaned_data["create_missing"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except imports.Unreadable as exc:
+            form.add_error("file", str(exc))
+    context = {
+        "form": form,
+        "result": result,
+        "importers": imports.REGISTRY.values(),
+        "active": "admin",
+    }
+    return render(request, "core/import.html", context)
+
+
+@capability_required(Capability.IMPORT_DATA)
+def import_template_view(request: AuthedRequest, kind: str) -> HttpResponse:
+    if kind not in imports.REGISTRY:
+        raise Http404
+    response = HttpResponse(imports.REGISTRY[kind].template(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response

@@ -47,8 +47,36 @@ class LossProbability(models.TextChoices):
 class CodeSet(models.TextChoices):
     LITIGATION = "litigation", "UTBMS litigation (L100-L500)"
     COUNSELING = "counseling", "UTBMS counseling (C100-C400)"
-    PROJECT = "project", "UTBMS project (P100-P400)"
+    PROJECT = "project", "UTBMS project (P100-P800)"
     NONE = "", "None"
+
+
+# Budget phases of each code set (reference/ledes-and-utbms.md §7).
+PHASES: dict[str, dict[str, str]] = {
+    "litigation": {
+        "L100": "Case assessment, development and administration",
+        "L200": "Pre-trial pleadings and motions",
+        "L300": "Discovery",
+        "L400": "Trial preparation and trial",
+        "L500": "Appeal",
+    },
+    "counseling": {
+        "C100": "Fact gathering",
+        "C200": "Researching law",
+        "C300": "Analysis and advice",
+        "C400": "Third party communication",
+    },
+    "project": {
+        "P100": "Project administration",
+        "P200": "Fact gathering / due diligence",
+        "P300": "Structure, strategy, analysis",
+        "P400": "Initial document preparation / filing",
+        "P500": "Negotiation, revision, responses",
+        "P600": "Completion / closing",
+        "P700": "Post-completion / post-closing",
+        "P800": "Maintenance and renewal",
+    },
+}
 
 
 class Matter(models.Model):

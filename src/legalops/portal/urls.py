@@ -1,9 +1,24 @@
 from django.urls import path
 
-from legalops.portal import views
+from legalops.portal import firm_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("team/", views.team_view, name="team"),
+    path("timekeepers/", firm_views.timekeeper_list_view, name="timekeepers"),
+    path("rates/", firm_views.rate_card_view, name="rates"),
+    path("rates.csv", firm_views.rate_card_csv_view, name="rates_csv"),
+    path("rate-requests/", firm_views.request_list_view, name="requests"),
+    path("rate-requests/<int:pk>/", firm_views.request_detail_view, name="request_detail"),
+    path(
+        "rate-requests/<int:pk>/<slug:action>/",
+        firm_views.request_action_view,
+        name="request_action",
+    ),
+    path("rate-requests/lines/<int:pk>/remove/", firm_views.line_remove_view, name="line_remove"),
+    path("rate-requests/lines/<int:pk>/answer/", firm_views.line_answer_view, name="line_answer"),
+    path("matters/", firm_views.matter_list_view, name="matters"),
+    path("matters/<int:pk>/", firm_views.matter_detail_view, name="matter_detail"),
+    path("accruals/", firm_views.accrual_view, name="accruals"),
 ]

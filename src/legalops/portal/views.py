@@ -8,12 +8,28 @@ from django.shortcuts import render
 from legalops.accounts import selectors as account_selectors
 from legalops.accounts.decorators import portal_required
 from legalops.core.typing import AuthedRequest
+from legalops.matters.accruals import missing_reports
+from legalops.matters.models import AccrualPeriod, MatterStatus, PeriodStatus
+from legalops.matters.selectors import matter_list
+from legalops.vendors.models import LineStatus, RateRequestLine
+from legalops.vendors.selectors import rate_request_list
 
 
 @portal_required
 def home_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    return render(request, "portal/home.html", {"firm": user.firm, "portal_active": "home"})
+    period = AccrualPeriod.objects.filter(status=PeriodStatus.OPEN).order_by("-month").first()
+    context = {
+        "firm": user.firm,
+        "portal_active": "home",
+        "period": period,
+        "missing": len(missing_reports(period, firm_id=user.firm_id)) if period else 0,
+        "countered": RateRequestLine.objects.filter(
+            request__in=rate_request_list(user=user), status=LineStatus.COUNTERED
+        ).count(),
+        "matters": matter_list(user=user).exclude(status=MatterStatus.CLOSED).count(),
+    }
+    return render(request, "portal/home.html", context)
 
 
 @portal_required

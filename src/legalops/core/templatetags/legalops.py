@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from legalops.core.listing import Listing
+from legalops.core.money import MoneyError, from_minor
 
 register = template.Library()
 
@@ -32,3 +35,37 @@ def sort_th(listing: Listing, key: str, label: str, css: str = "") -> SafeString
 @register.simple_tag
 def page_query(listing: Listing, page: int) -> str:
     return listing.query(page=page)
+
+
+@register.filter
+def money(minor: int | None, code: str) -> str:
+    """`{{ row.total_minor|money:row.currency }}` -> "1,234.50 USD" (exact, from minor units)."""
+    if minor is None or minor == "":
+        return "—"
+    try:
+        return f"{from_minor(int(minor), code):,f} {code}"
+    except MoneyError:
+        return f"{minor} {code}"
+
+
+@register.filter
+def amount(minor: int | None, code: str) -> str:
+    """Like `money` without the currency code (for input fields and tables with one)."""
+    if minor is None or minor == "":
+        return ""
+    return f"{from_minor(int(minor), code):f}"
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    return mapping.get(key)
+
+
+@register.filter
+def subtract(value: int, other: int) -> int:
+    return int(value) - int(other)
