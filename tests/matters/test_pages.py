@@ -220,7 +220,7 @@ def test_admin_decides_a_line_in_the_ui_and_the_card_changes(client, admin, worl
     line = world["request"].lines.get()
     client.post(f"/vendors/rate-requests/lines/{line.pk}/decide/", {"decision": "approve"})
     page = client.get(f"/vendors/{firm_a.pk}/rates/", {"on": "2027-01-01"}).content
-    assert b"800.0000 USD" in page
+    assert b"800.00 USD" in page
 
 
 def test_import_page_reports_rows(client, admin, db):

@@ -17,13 +17,37 @@ from legalops.audit.models import AuditEvent
 from legalops.audit.services import audit_record
 from legalops.seed.accounts import seed_users
 from legalops.seed.context import SeedContext
+from legalops.seed.matters import (
+    seed_accruals,
+    seed_budgets,
+    seed_department_budgets,
+    seed_forecasts,
+    seed_matters,
+)
+from legalops.seed.negotiation import seed_evaluations, seed_personas, seed_rate_requests
 from legalops.seed.organization import seed_company, seed_fx_rates, seed_units_and_areas
 from legalops.seed.progress import Progress
 from legalops.seed.scales import SCALES
-from legalops.seed.vendors import seed_firms
+from legalops.seed.vendors import seed_firms, seed_rate_cards, seed_timekeepers
 
 Step = Callable[[SeedContext], None]
-STEPS: list[Step] = [seed_company, seed_units_and_areas, seed_fx_rates, seed_firms, seed_users]
+STEPS: list[Step] = [
+    seed_company,
+    seed_units_and_areas,
+    seed_fx_rates,
+    seed_firms,
+    seed_users,
+    seed_personas,
+    seed_timekeepers,
+    seed_rate_cards,
+    seed_rate_requests,
+    seed_matters,
+    seed_budgets,
+    seed_department_budgets,
+    seed_accruals,
+    seed_forecasts,
+    seed_evaluations,
+]
 
 
 class AlreadySeeded(Exception):

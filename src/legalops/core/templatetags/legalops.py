@@ -69,3 +69,14 @@ def get_item(mapping: dict[object, object], key: object) -> object:
 @register.filter
 def subtract(value: int, other: int) -> int:
     return int(value) - int(other)
+
+
+@register.filter
+def rate(value: Decimal | None) -> str:
+    """A rate as billed, without needless trailing zeros but with at least 2 places."""
+    if value is None or value == "":
+        return "—"
+    text = f"{Decimal(value):f}"
+    whole, _, places = text.partition(".")
+    places = places.rstrip("0")
+    return f"{whole}.{places.ljust(2, '0')}"
