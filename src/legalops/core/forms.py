@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -14,3 +18,17 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def submitted[T](
+    request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], T]
+) -> T | None:
+    """For a valid POSTed form, runs the service `action(cleaned_data)` and returns its result;
+    a service's refusal lands on the form (and None is returned, as for a GET)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None

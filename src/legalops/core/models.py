@@ -23,3 +23,21 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.slot} ({self.outcome})"
+
+
+class StoredDocument(models.Model):
+    """A file kept with a record (an engagement letter with a firm, a pleading with a matter):
+    the concrete models add the owner and where files go (`file` with its `upload_to`)."""
+
+    title = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title

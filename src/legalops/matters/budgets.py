@@ -141,7 +141,11 @@ def budget_version_decide(
     *, actor: User | None, version: BudgetVersion, approve: bool, note: str = ""
 ) -> BudgetVersion:
     """Approving supersedes the version in force and re-arms the threshold alerts."""
-    version = BudgetVersion.objects.select_for_update().select_related("budget").get(pk=version.pk)
+    version = (
+        BudgetVersion.objects.select_for_update(of=("self",))
+        .select_related("budget")
+        .get(pk=version.pk)
+    )
     budget = version.budget
     require(actor, Capability.MANAGE_BUDGETS)
     if not can_manage_matter(actor, budget.matter):

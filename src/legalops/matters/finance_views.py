@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from legalops.accounts.decorators import capability_required, staff_required
 from legalops.accounts.permissions import Capability, has_capability
-from legalops.core.forms import add_service_errors
+from legalops.core.forms import submitted
 from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
 from legalops.core.money import from_minor
@@ -140,14 +140,11 @@ def department_view(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _int(request.GET.get("year", "")) or company_get().fiscal_year_of(today)
     form = DepartmentBudgetForm(request.POST or None, initial={"fiscal_year": year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            budgets.department_budget_set(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Department budget saved.")
-            return redirect(f"{request.path}?year={form.cleaned_data['fiscal_year']}")
+    if submitted(
+        request, form, lambda data: budgets.department_budget_set(actor=request.user, **data)
+    ):
+        messages.success(request, "Department budget saved.")
+        return redirect(f"{request.path}?year={form.cleaned_data['fiscal_year']}")
     matters = list(
         selectors.matter_list(user=request.user)
         .exclude(status="closed")
@@ -184,18 +181,16 @@ def department_view(request: AuthedRequest) -> HttpResponse:
 def accrual_list_view(request: AuthedRequest) -> HttpResponse:
     form = PeriodForm(request.POST or None)
     can_manage = has_capability(request.user, Capability.MANAGE_ACCRUALS)
-    if request.method == "POST" and can_manage and form.is_valid():
-        try:
-            period = accruals.accrual_period_open(
-                actor=request.user,
-                month=form.cleaned_data["month"],
-                deadline=form.cleaned_data["deadline"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{period} opened.")
-            return redirect("matters:accrual_detail", pk=period.pk)
+    period = (
+        submitted(
+            request, form, lambda data: accruals.accrual_period_open(actor=request.user, **data)
+        )
+        if can_manage
+        else None
+    )
+    if period is not None:
+        messages.success(request, f"{period} opened.")
+        return redirect("matters:accrual_detail", pk=period.pk)
     periods = selectors.accrual_period_list(user=request.user)
     context = {
         "listing": listing(request, periods, sorts={"month": "month"}, default="-month"),

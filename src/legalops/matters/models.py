@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from legalops.core.fields import ScaledDecimalField
+from legalops.core.models import StoredDocument
 
 
 class MatterType(models.TextChoices):
@@ -222,22 +223,11 @@ class MatterNote(models.Model):
         return self.text[:50]
 
 
-class MatterDocument(models.Model):
+class MatterDocument(StoredDocument):
     """A document kept with a matter (pleadings, engagement letters, opinions)."""
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
     file = models.FileField(upload_to="matters/%Y/")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Budget(models.Model):

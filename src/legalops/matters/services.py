@@ -22,6 +22,7 @@ from legalops.accounts.permissions import Capability, require
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record, changes
 from legalops.core.money import MoneyError, currency, to_minor
+from legalops.core.records import as_json, refuse_unknown, update_recorded
 from legalops.matters.models import (
     FeeArrangement,
     FirmRole,
@@ -38,7 +39,6 @@ from legalops.matters.models import (
 )
 from legalops.matters.selectors import can_manage_matter
 from legalops.vendors.models import LawFirm
-from legalops.vendors.services import as_json
 
 MATTER_FIELDS = [
     "number",
@@ -161,22 +161,15 @@ def matter_create(
 @transaction.atomic
 def matter_update(*, actor: User | None, matter: Matter, **fields: Any) -> Matter:
     _require_manage(actor, matter)
-    unknown = set(fields) - set(MATTER_FIELDS)
-    if unknown:
-        raise ValidationError(f"fields that cannot be edited: {', '.join(sorted(unknown))}")
+    refuse_unknown(fields, MATTER_FIELDS)
     data = _clean_matter(fields)
     if "number" in data and (
         Matter.objects.filter(number=data["number"]).exclude(pk=matter.pk).exists()
     ):
         raise ValidationError({"number": f"matter {data['number']} already exists"})
-    diff = changes(matter, MATTER_FIELDS, data)
-    for key, value in data.items():
-        setattr(matter, key, value)
-    matter.full_clean()
-    matter.save()
-    if diff["new"]:
-        audit_record(actor=actor, event=Event.MATTER_UPDATED, target=matter, payload=diff)
-    return matter
+    return update_recorded(
+        actor=actor, instance=matter, editable=MATTER_FIELDS, data=data, event=Event.MATTER_UPDATED
+    )
 
 
 @transaction.atomic

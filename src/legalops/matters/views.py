@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from legalops.accounts.decorators import capability_required, staff_required
 from legalops.accounts.permissions import Capability, has_capability
-from legalops.core.forms import add_service_errors
+from legalops.core.forms import submitted
 from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
 from legalops.core.typing import AuthedRequest
@@ -152,18 +152,18 @@ def matter_edit_view(request: AuthedRequest, pk: int | None = None) -> HttpRespo
         return redirect("matters:matter_detail", pk=matter.pk)
     initial = MatterForm.initial_from(matter) if matter else {"opened_on": timezone.localdate()}
     form = MatterForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = form.service_fields()
-            if matter is None:
-                matter = services.matter_create(actor=request.user, **data)
-            else:
-                services.matter_update(actor=request.user, matter=matter, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{matter} saved.")
-            return redirect("matters:matter_detail", pk=matter.pk)
+    saved = submitted(
+        request,
+        form,
+        lambda _: (
+            services.matter_update(actor=request.user, matter=matter, **form.service_fields())
+            if matter
+            else services.matter_create(actor=request.user, **form.service_fields())
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"{saved} saved.")
+        return redirect("matters:matter_detail", pk=saved.pk)
     return page(request, "matters/matter_edit.html", {"form": form, "matter": matter}, "matters")
 
 

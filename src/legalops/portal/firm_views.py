@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from legalops.accounts.decorators import portal_required
-from legalops.core.forms import add_service_errors
+from legalops.core.forms import submitted
 from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
 from legalops.core.typing import AuthedRequest
@@ -47,14 +47,13 @@ def page(request: HttpRequest, template: str, context: dict[str, Any], tab: str)
 def timekeeper_list_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = TimekeeperForm(request.POST or None, initial={"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.timekeeper_create(actor=user, firm=firm_of(request), **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Timekeeper added.")
-            return redirect("portal:timekeepers")
+    if submitted(
+        request,
+        form,
+        lambda data: services.timekeeper_create(actor=user, firm=firm_of(request), **data),
+    ):
+        messages.success(request, "Timekeeper added.")
+        return redirect("portal:timekeepers")
     keepers = selectors.timekeeper_list(user=user, search=request.GET.get("q", ""))
     context = {
         "listing": listing(
@@ -86,15 +85,13 @@ def request_list_view(request: AuthedRequest) -> HttpResponse:
     user = request.user
     next_year = company_get().fiscal_year_of(timezone.localdate()) + 1
     form = RequestForm(request.POST or None, initial={"fiscal_year": next_year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = rate_requests.rate_request_create(
-                actor=user, firm=firm_of(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("portal:request_detail", pk=created.pk)
+    created = submitted(
+        request,
+        form,
+        lambda data: rate_requests.rate_request_create(actor=user, firm=firm_of(request), **data),
+    )
+    if created is not None:
+        return redirect("portal:request_detail", pk=created.pk)
     rows = selectors.rate_request_list(user=user)
     context = {
         "listing": listing(
@@ -113,16 +110,13 @@ def request_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     rate_request = get_object_or_404(selectors.rate_request_list(user=user), pk=pk)
     form = RequestLineForm(request.POST or None, firm=firm_of(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            rate_requests.rate_request_line_add(
-                actor=user, request=rate_request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Proposed rate added.")
-            return redirect("portal:request_detail", pk=rate_request.pk)
+    if submitted(
+        request,
+        form,
+        lambda data: rate_requests.rate_request_line_add(actor=user, request=rate_request, **data),
+    ):
+        messages.success(request, "Proposed rate added.")
+        return redirect("portal:request_detail", pk=rate_request.pk)
     context = {
         "rr": rate_request,
         "analysis": rate_requests.rate_request_analysis(rate_request),
@@ -226,21 +220,20 @@ def matter_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     matter = get_object_or_404(matter_selectors.matter_list(user=user), pk=pk)
     year = company_get().fiscal_year_of(timezone.localdate())
     form = BudgetForm(request.POST or None, matter=matter, initial={"fiscal_year": year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            budgets.budget_submit(
-                actor=user,
-                matter=matter,
-                firm=firm_of(request),
-                fiscal_year=form.cleaned_data["fiscal_year"],
-                amounts=form.amounts(),
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Budget submitted for approval.")
-            return redirect("portal:matter_detail", pk=matter.pk)
+    if submitted(
+        request,
+        form,
+        lambda data: budgets.budget_submit(
+            actor=user,
+            matter=matter,
+            firm=firm_of(request),
+            fiscal_year=data["fiscal_year"],
+            amounts=form.amounts(),
+            note=data["note"],
+        ),
+    ):
+        messages.success(request, "Budget submitted for approval.")
+        return redirect("portal:matter_detail", pk=matter.pk)
     context = {
         "matter": matter,
         "assignment": matter.assignments.filter(firm=firm_of(request)).first(),

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from legalops.core.fields import ScaledDecimalField
+from legalops.core.models import StoredDocument
 
 RATE_PLACES = 4
 # LOC timekeeper classifications a person can hold (reference/ledes-and-utbms.md §2.6);
@@ -120,22 +121,11 @@ class FirmContact(models.Model):
         return f"{self.name} ({self.firm})"
 
 
-class FirmDocument(models.Model):
+class FirmDocument(StoredDocument):
     """A document kept with the firm: an engagement letter, a rate agreement, a certificate."""
 
     firm = models.ForeignKey(LawFirm, on_delete=models.CASCADE, related_name="documents")
-    title = models.CharField(max_length=200)
     file = models.FileField(upload_to="firms/%Y/")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Timekeeper(models.Model):

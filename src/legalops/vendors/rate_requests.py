@@ -196,9 +196,10 @@ def rate_request_withdraw(*, actor: User | None, request: RateRequest, reason: s
 
 
 def _locked_line(line: RateRequestLine) -> RateRequestLine:
-    """Re-reads the line under a row lock: two reviewers cannot decide it twice."""
+    """Re-reads the line under a row lock: two reviewers cannot decide it twice. Only the
+    line's row is locked (PostgreSQL cannot lock the nullable side of an outer join)."""
     return (
-        RateRequestLine.objects.select_for_update()
+        RateRequestLine.objects.select_for_update(of=("self",))
         .select_related("request__firm", "timekeeper")
         .get(pk=line.pk)
     )

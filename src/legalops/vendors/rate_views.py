@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from legalops.accounts.decorators import capability_required, staff_required
 from legalops.accounts.permissions import Capability, has_capability
-from legalops.core.forms import add_service_errors
+from legalops.core.forms import submitted
 from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
 from legalops.core.typing import AuthedRequest
@@ -74,14 +74,15 @@ def rate_card_view(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     can_manage = has_capability(request.user, Capability.MANAGE_RATES)
     form = RateForm(request.POST or None, firm=firm)
-    if request.method == "POST" and can_manage and form.is_valid():
-        try:
-            services.rate_create(actor=request.user, firm=firm, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Rate added to the card.")
-            return redirect("vendors:rate_card", pk=firm.pk)
+    if (
+        can_manage
+        and submitted(
+            request, form, lambda data: services.rate_create(actor=request.user, firm=firm, **data)
+        )
+        is not None
+    ):
+        messages.success(request, "Rate added to the card.")
+        return redirect("vendors:rate_card", pk=firm.pk)
     context = {
         "firm": firm,
         "on": on,

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
 from legalops.accounts.models import Role, User
 from legalops.accounts.permissions import Capability, has_capability
@@ -144,8 +144,14 @@ def rate_card_rows(
         rows = rows.filter(firm=firm)
     if matter_number is not None:
         rows = rows.filter(Q(matter__isnull=True) | Q(matter__number=matter_number))
+    # Classification rows (no timekeeper) first on both databases (NULL order differs).
     ordered = rows.order_by(
-        "firm__law_firm_id", "timekeeper__timekeeper_id", "classification", "effective_from", "pk"
+        "firm__law_firm_id",
+        F("timekeeper__timekeeper_id").asc(nulls_first=True),
+        "classification",
+        F("matter__number").asc(nulls_first=True),
+        "effective_from",
+        "pk",
     )
     return [_card_row(rate) for rate in ordered]
 

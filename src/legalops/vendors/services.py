@@ -16,8 +16,9 @@ from django.utils import timezone
 from legalops.accounts.models import Role, User
 from legalops.accounts.permissions import Capability, has_capability, require
 from legalops.audit.events import Event
-from legalops.audit.services import audit_record, changes
+from legalops.audit.services import audit_record
 from legalops.core.money import MoneyError, currency
+from legalops.core.records import as_json, refuse_unknown, update_recorded
 from legalops.vendors.models import (
     CLASSIFICATIONS,
     RATE_PLACES,
@@ -75,14 +76,6 @@ def valid_classification(code: str, field: str = "classification") -> str:
     return value
 
 
-def as_json(data: dict[str, Any]) -> dict[str, Any]:
-    """Audit payload values: JSON types as they are, dates, decimals and rows as text/pk."""
-    plain = (str, int, bool, list, type(None))
-    return {
-        k: v if isinstance(v, plain) else getattr(v, "pk", None) or str(v) for k, v in data.items()
-    }
-
-
 def _clean_list(values: Any) -> list[str]:
     return sorted({str(v).strip() for v in values or [] if str(v).strip()})
 
@@ -127,22 +120,15 @@ def law_firm_create(*, actor: User | None, law_firm_id: str, name: str, **fields
 @transaction.atomic
 def law_firm_update(*, actor: User | None, firm: LawFirm, **fields: Any) -> LawFirm:
     require(actor, Capability.MANAGE_FIRMS)
-    unknown = set(fields) - set(FIRM_FIELDS)
-    if unknown:
-        raise ValidationError(f"fields that cannot be edited: {', '.join(sorted(unknown))}")
+    refuse_unknown(fields, FIRM_FIELDS)
     data = _clean_firm(fields)
     if "law_firm_id" in data and (
         LawFirm.objects.filter(law_firm_id=data["law_firm_id"]).exclude(pk=firm.pk).exists()
     ):
         raise ValidationError({"law_firm_id": f"{data['law_firm_id']} belongs to another firm"})
-    diff = changes(firm, FIRM_FIELDS, data)
-    for key, value in data.items():
-        setattr(firm, key, value)
-    firm.full_clean()
-    firm.save()
-    if diff["new"]:
-        audit_record(actor=actor, event=Event.LAW_FIRM_UPDATED, target=firm, payload=diff)
-    return firm
+    return update_recorded(
+        actor=actor, instance=firm, editable=FIRM_FIELDS, data=data, event=Event.LAW_FIRM_UPDATED
+    )
 
 
 def _require_own_firm(actor: User | None, firm: LawFirm) -> None:
@@ -249,23 +235,20 @@ def timekeeper_create(
 @transaction.atomic
 def timekeeper_update(*, actor: User | None, timekeeper: Timekeeper, **fields: Any) -> Timekeeper:
     _require_own_firm(actor, timekeeper.firm)
-    unknown = set(fields) - set(TIMEKEEPER_FIELDS)
-    if unknown:
-        raise ValidationError(f"fields that cannot be edited: {', '.join(sorted(unknown))}")
+    refuse_unknown(fields, TIMEKEEPER_FIELDS)
     data = _clean_timekeeper(fields)
     clash = Timekeeper.objects.filter(
         firm_id=timekeeper.firm_id, timekeeper_id=data.get("timekeeper_id", "")
     ).exclude(pk=timekeeper.pk)
     if clash.exists():
         raise ValidationError({"timekeeper_id": "another timekeeper of the firm has that id"})
-    diff = changes(timekeeper, TIMEKEEPER_FIELDS, data)
-    for key, value in data.items():
-        setattr(timekeeper, key, value)
-    timekeeper.full_clean()
-    timekeeper.save()
-    if diff["new"]:
-        audit_record(actor=actor, event=Event.TIMEKEEPER_UPDATED, target=timekeeper, payload=diff)
-    return timekeeper
+    return update_recorded(
+        actor=actor,
+        instance=timekeeper,
+        editable=TIMEKEEPER_FIELDS,
+        data=data,
+        event=Event.TIMEKEEPER_UPDATED,
+    )
 
 
 def overlapping_rates(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from legalops.accounts.decorators import capability_required, staff_required
 from legalops.accounts.permissions import Capability, has_capability
-from legalops.core.forms import add_service_errors
+from legalops.core.forms import submitted
 from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
 from legalops.core.typing import AuthedRequest
@@ -88,17 +88,18 @@ def firm_edit_view(request: AuthedRequest, pk: int | None = None) -> HttpRespons
     form = LawFirmForm(
         request.POST or None, initial=LawFirmForm.initial_from(firm) if firm else None
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if firm is None:
-                firm = services.law_firm_create(actor=request.user, **form.cleaned_data)
-            else:
-                services.law_firm_update(actor=request.user, firm=firm, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{firm.name} saved.")
-            return redirect("vendors:firm_detail", pk=firm.pk)
+    saved = submitted(
+        request,
+        form,
+        lambda data: (
+            services.law_firm_update(actor=request.user, firm=firm, **data)
+            if firm
+            else services.law_firm_create(actor=request.user, **data)
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"{saved.name} saved.")
+        return redirect("vendors:firm_detail", pk=saved.pk)
     return page(request, "vendors/firm_edit.html", {"form": form, "firm": firm}, "firms")
 
 
@@ -187,14 +188,17 @@ def timekeeper_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     keeper = get_object_or_404(selectors.timekeeper_list(user=request.user), pk=pk)
     can_manage = has_capability(request.user, Capability.MANAGE_FIRMS)
     form = TimekeeperForm(request.POST or None, initial=TimekeeperForm.initial_from(keeper))
-    if request.method == "POST" and can_manage and form.is_valid():
-        try:
-            services.timekeeper_update(actor=request.user, timekeeper=keeper, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{keeper.name} saved.")
-            return redirect("vendors:timekeeper_detail", pk=keeper.pk)
+    if (
+        can_manage
+        and submitted(
+            request,
+            form,
+            lambda data: services.timekeeper_update(actor=request.user, timekeeper=keeper, **data),
+        )
+        is not None
+    ):
+        messages.success(request, f"{keeper.name} saved.")
+        return redirect("vendors:timekeeper_detail", pk=keeper.pk)
     context = {
         "keeper": keeper,
         "rates": selectors.rate_list(user=request.user, timekeeper=keeper).order_by(
@@ -209,14 +213,14 @@ def timekeeper_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
 def timekeeper_create_view(request: AuthedRequest, pk: int) -> HttpResponse:
     firm = get_object_or_404(selectors.law_firm_list(user=request.user), pk=pk)
     form = TimekeeperForm(request.POST or None, initial={"is_active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            keeper = services.timekeeper_create(actor=request.user, firm=firm, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{keeper.name} added.")
-            return redirect("vendors:timekeeper_detail", pk=keeper.pk)
+    keeper = submitted(
+        request,
+        form,
+        lambda data: services.timekeeper_create(actor=request.user, firm=firm, **data),
+    )
+    if keeper is not None:
+        messages.success(request, f"{keeper.name} added.")
+        return redirect("vendors:timekeeper_detail", pk=keeper.pk)
     return page(request, "vendors/timekeeper_new.html", {"form": form, "firm": firm}, "timekeepers")
 
 
@@ -249,12 +253,9 @@ def evaluation_create_view(request: AuthedRequest, pk: int) -> HttpResponse:
     firm = get_object_or_404(selectors.law_firm_list(user=request.user), pk=pk)
     matters = matter_list(user=request.user, firm_id=firm.pk)
     form = EvaluationForm(request.POST or None, matters=matters)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.firm_evaluate(actor=request.user, firm=firm, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Evaluation of {firm.name} saved.")
-            return redirect("vendors:firm_detail", pk=firm.pk)
+    if submitted(
+        request, form, lambda data: services.firm_evaluate(actor=request.user, firm=firm, **data)
+    ):
+        messages.success(request, f"Evaluation of {firm.name} saved.")
+        return redirect("vendors:firm_detail", pk=firm.pk)
     return page(request, "vendors/evaluation_new.html", {"form": form, "firm": firm}, "evaluations")
