@@ -215,3 +215,97 @@ def test_firm_submits_a_budget_and_cannot_approve_it(client, api_token, world, f
     created = send(client, "post", "/budgets", token, body)
     assert created.status_code == 201 and created.json()["pending_versions"] == 1
     assert send(client, "post", "/budgets", token, body | {"approve": True}).status_code == 403
+
+
+def test_a_firm_files_a_rate_request_and_answers_a_counter_offer(
+    client, api_token, world, firm_a, firm_a_user, firm_b_user, admin
+):
+    token = api_token(firm_a_user)
+    body = {
+        "firm_id": firm_a.pk,
+        "fiscal_year": 2027,
+        "submit": True,
+        "lines": [
+            {"timekeeper_id": world["keeper"].pk, "requested_rate": "990", "firm_comment": "x"}
+        ],
+    }
+    created = send(client, "post", "/rate-requests", token, body)
+    assert created.status_code == 201, created.json()
+    request = created.json()
+    assert request["status"] == "submitted" and request["lines"][0]["prior_rate"] == "900.5000"
+    line_pk = request["lines"][0]["id"]
+    decided = send(
+        client,
+        "post",
+        f"/rate-requests/lines/{line_pk}/decision",
+        api_token(admin),
+        {"decision": "counter", "counter_rate": "940"},
+    )
+    assert decided.json()["status"] == "countered"
+    other = send(
+        client,
+        "post",
+        f"/rate-requests/lines/{line_pk}/answer",
+        api_token(firm_b_user),
+        {"accept": True},
+    )
+    assert other.status_code == 404
+    answered = send(
+        client, "post", f"/rate-requests/lines/{line_pk}/answer", token, {"accept": True}
+    )
+    assert answered.json()["approved_rate"] == "940.0000"
+    bad = send(
+        client,
+        "post",
+        "/rate-requests",
+        token,
+        body | {"lines": [{"classification": "BOSS", "requested_rate": "1"}]},
+    )
+    assert bad.status_code == 422
+
+
+def test_evaluations_and_forecasts(client, api_token, world, firm_a, attorney, firm_a_user):
+    token = api_token(attorney)
+    made = send(
+        client,
+        "post",
+        "/evaluations",
+        token,
+        {
+            "firm_id": firm_a.pk,
+            "period": "2026",
+            "quality": 5,
+            "responsiveness": 4,
+            "budget_accuracy": 3,
+            "value": 4,
+        },
+    )
+    assert made.status_code == 201 and made.json()["average"] == "4.00"
+    assert (
+        send(
+            client,
+            "post",
+            "/evaluations",
+            api_token(firm_a_user),
+            {
+                "firm_id": firm_a.pk,
+                "period": "2026",
+                "quality": 5,
+                "responsiveness": 5,
+                "budget_accuracy": 5,
+                "value": 5,
+            },
+        ).status_code
+        == 403
+    )
+    matter = world["matter"]
+    forecast = send(
+        client,
+        "post",
+        f"/matters/{matter.pk}/forecasts",
+        api_token(firm_a_user),
+        {"period_start": "2026-12-01", "amount": "1500", "firm_id": firm_a.pk},
+    )
+    assert forecast.status_code == 201 and forecast.json()["amount"] == "1500.00"
+    listed = get(client, f"/matters/{matter.pk}/forecasts", api_token(firm_a_user)).json()
+    assert listed["count"] == 1

@@ -231,3 +231,14 @@ def test_import_page_reports_rows(client, admin, db):
     response = client.post("/admin/import/", {"kind": "firms", "file": upload})
     assert response.status_code == 200
     assert b"nothing was written" in response.content and b"is required" in response.content
+
+
+def test_alert_thresholds_are_configured_per_budget(client, admin, world):
+    client.force_login(admin)
+    budget = world["budget"]
+    client.post(f"/matters/budgets/{budget.pk}/thresholds/", {"thresholds": "50%, 90, 100"})
+    budget.refresh_from_db()
+    assert budget.alert_thresholds == [50, 90, 100]
+    client.post(f"/matters/budgets/{budget.pk}/thresholds/", {"thresholds": "lots"})
+    budget.refresh_from_db()
+    assert budget.alert_thresholds == [50, 90, 100]

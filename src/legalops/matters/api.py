@@ -11,8 +11,8 @@ from legalops.accounts.models import Role, User
 from legalops.core.money import format_minor
 from legalops.core.schemas import ERRORS
 from legalops.core.typing import ApiRequest
-from legalops.matters import accruals, budgets, selectors, services
-from legalops.matters.models import Accrual, AccrualPeriod, Budget, Matter
+from legalops.matters import accruals, budgets, forecasts, selectors, services
+from legalops.matters.models import Accrual, AccrualPeriod, Budget, Forecast, Matter
 from legalops.organization.models import BusinessUnit, PracticeArea
 from legalops.vendors.selectors import law_firm_get
 
@@ -330,4 +330,42 @@ def accrual_report(request: ApiRequest, payload: AccrualIn) -> Status[Accrual]:
     row = accruals.accrual_report(
         actor=request.auth, period=period, matter=matter, firm=firm, **data
     )
+    return Status(201, row)
+
+
+class ForecastOut(Schema):
+    id: int
+    firm_id: int | None
+    granularity: str
+    period_start: datetime.date
+    amount: str
+    currency: str
+
+    @staticmethod
+    def resolve_amount(obj: Forecast) -> str:
+        return format_minor(obj.amount_minor, obj.currency)
+
+
+class ForecastIn(Schema):
+    granularity: str = "month"
+    period_start: datetime.date
+    amount: Decimal
+    firm_id: int | None = None
+
+
+@router.get("/matters/{pk}/forecasts", response={200: list[ForecastOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def forecast_list(request: ApiRequest, pk: int) -> object:
+    matter = selectors.matter_get(user=request.auth, pk=pk)
+    return selectors.forecast_list(user=request.auth, matter=matter).order_by("period_start", "pk")
+
+
+@router.post("/matters/{pk}/forecasts", response={201: ForecastOut, **ERRORS})
+def forecast_set(request: ApiRequest, pk: int, payload: ForecastIn) -> Status[Forecast]:
+    """Enters (or replaces) the expected spend of a month or quarter on the matter."""
+    matter = selectors.matter_get(user=request.auth, pk=pk)
+    data = payload.dict()
+    firm_pk = data.pop("firm_id")
+    firm = law_firm_get(user=request.auth, pk=firm_pk) if firm_pk else None
+    row = forecasts.forecast_set(actor=request.auth, matter=matter, firm=firm, **data)
     return Status(201, row)

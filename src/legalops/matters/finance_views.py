@@ -134,6 +134,23 @@ def version_decide_view(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("matters:budget_detail", pk=version.budget_id)
 
 
+@require_POST
+@staff_required
+def thresholds_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    budget = get_object_or_404(selectors.budget_list(user=request.user), pk=pk)
+    raw = request.POST.get("thresholds", "")
+    try:
+        values = [int(v) for v in raw.replace("%", "").replace(";", ",").split(",") if v.strip()]
+        budgets.budget_thresholds_set(actor=request.user, budget=budget, values=values)
+    except ValueError:
+        messages.error(request, "Thresholds are whole percentages separated by commas.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Alert thresholds saved.")
+    return redirect("matters:budget_detail", pk=budget.pk)
+
+
 @staff_required
 @finance
 def department_view(request: AuthedRequest) -> HttpResponse:

@@ -17,6 +17,7 @@ urlpatterns = [
         finance_views.version_decide_view,
         name="version_decide",
     ),
+    path("budgets/<int:pk>/thresholds/", finance_views.thresholds_view, name="thresholds"),
     path("department/", finance_views.department_view, name="department"),
     path("accruals/", finance_views.accrual_list_view, name="accrual_list"),
     path("accruals/<int:pk>/", finance_views.accrual_detail_view, name="accrual_detail"),

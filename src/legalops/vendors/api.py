@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -9,7 +10,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from legalops.core.schemas import ERRORS
 from legalops.core.typing import ApiRequest
 from legalops.vendors import rate_requests, selectors, services
-from legalops.vendors.models import LawFirm, Rate, RateRequest, Timekeeper
+from legalops.vendors.models import FirmEvaluation, LawFirm, Rate, RateRequest, Timekeeper
 
 router = Router(tags=["law firms"])
 
@@ -263,6 +264,30 @@ class RateRequestOut(Schema):
         return obj.lines.all()
 
 
+class RequestLineIn(Schema):
+    timekeeper_id: int | None = None
+    classification: str = ""
+    requested_rate: Decimal
+    firm_comment: str = ""
+
+
+class RateRequestIn(Schema):
+    """A firm's proposal (legal ops may file one on a firm's behalf); `submit` sends it."""
+
+    firm_id: int
+    fiscal_year: int
+    effective_from: datetime.date | None = None
+    note: str = ""
+    lines: list[RequestLineIn]
+    submit: bool = False
+
+
+class AnswerIn(Schema):
+    accept: bool
+    rate: Decimal | None = None
+    comment: str = ""
+
+
 class DecisionIn(Schema):
     decision: str
     counter_rate: Decimal | None = None
@@ -281,6 +306,43 @@ def rate_request_list(
 @router.get("/rate-requests/{pk}", response={200: RateRequestOut, **ERRORS})
 def rate_request(request: ApiRequest, pk: int) -> RateRequest:
     return selectors.rate_request_get(user=request.auth, pk=pk)
+
+
+@router.post("/rate-requests", response={201: RateRequestOut, **ERRORS})
+@transaction.atomic
+def rate_request_create(request: ApiRequest, payload: RateRequestIn) -> Status[RateRequest]:
+    """Creates the request with its lines (and submits it), all or nothing."""
+    firm = selectors.law_firm_get(user=request.auth, pk=payload.firm_id)
+    created = rate_requests.rate_request_create(
+        actor=request.auth,
+        firm=firm,
+        fiscal_year=payload.fiscal_year,
+        effective_from=payload.effective_from,
+        note=payload.note,
+    )
+    for line in payload.lines:
+        keeper = firm.timekeepers.get(pk=line.timekeeper_id) if line.timekeeper_id else None
+        rate_requests.rate_request_line_add(
+            actor=request.auth,
+            request=created,
+            timekeeper=keeper,
+            classification=line.classification,
+            requested_rate=line.requested_rate,
+            firm_comment=line.firm_comment,
+        )
+    if payload.submit:
+        rate_requests.rate_request_submit(actor=request.auth, request=created)
+    return Status(201, created)
+
+
+@router.post("/rate-requests/lines/{pk}/answer", response={200: RequestLineOut, **ERRORS})
+def rate_request_line_answer(request: ApiRequest, pk: int, payload: AnswerIn) -> Any:
+    """The firm's answer to a counter-offer: accept it, or reply with another rate."""
+    from legalops.vendors.models import RateRequestLine
+
+    visible = selectors.rate_request_list(user=request.auth)
+    line = get_object_or_404(RateRequestLine, pk=pk, request__in=visible)
+    return rate_requests.rate_request_line_answer(actor=request.auth, line=line, **payload.dict())
 
 
 @router.post("/rate-requests/lines/{pk}/decision", response={200: RequestLineOut, **ERRORS})
@@ -305,6 +367,28 @@ class EvaluationOut(Schema):
     average: Decimal
     comments: str
     evaluated_at: datetime.datetime
+
+
+class EvaluationIn(Schema):
+    firm_id: int
+    period: str
+    quality: int
+    responsiveness: int
+    budget_accuracy: int
+    value: int
+    comments: str = ""
+    matter_id: int | None = None
+
+
+@router.post("/evaluations", response={201: EvaluationOut, **ERRORS})
+def evaluation_create(request: ApiRequest, payload: EvaluationIn) -> Status[FirmEvaluation]:
+    from legalops.matters.selectors import matter_get
+
+    data = payload.dict()
+    firm = selectors.law_firm_get(user=request.auth, pk=data.pop("firm_id"))
+    matter_pk = data.pop("matter_id")
+    matter = matter_get(user=request.auth, pk=matter_pk) if matter_pk else None
+    return Status(201, services.firm_evaluate(actor=request.auth, firm=firm, matter=matter, **data))
 
 
 @router.get("/evaluations", response={200: list[EvaluationOut], **ERRORS})
