@@ -41,3 +41,15 @@ def update_recorded[M: models.Model](
     if diff["new"]:
         audit_record(actor=actor, event=event, target=instance, payload=diff)
     return instance
+
+
+def create_recorded[M: models.Model](
+    *, actor: User | None, instance: M, data: dict[str, Any], event: Event
+) -> M:
+    """Validates and saves a new row built from `data`, recording its values."""
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        actor=actor, event=event, target=instance, payload={"old": {}, "new": as_json(data)}
+    )
+    return instance

@@ -18,7 +18,7 @@ from legalops.accounts.permissions import Capability, has_capability, require
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.core.money import MoneyError, currency
-from legalops.core.records import as_json, refuse_unknown, update_recorded
+from legalops.core.records import create_recorded, refuse_unknown, update_recorded
 from legalops.vendors.models import (
     CLASSIFICATIONS,
     RATE_PLACES,
@@ -105,16 +105,9 @@ def law_firm_create(*, actor: User | None, law_firm_id: str, name: str, **fields
         raise ValidationError(
             {"law_firm_id": f"a firm with LAW_FIRM_ID {data['law_firm_id']} already exists"}
         )
-    firm = LawFirm(**data)
-    firm.full_clean()
-    firm.save()
-    audit_record(
-        actor=actor,
-        event=Event.LAW_FIRM_CREATED,
-        target=firm,
-        payload={"old": {}, "new": as_json(data)},
+    return create_recorded(
+        actor=actor, instance=LawFirm(**data), data=data, event=Event.LAW_FIRM_CREATED
     )
-    return firm
 
 
 @transaction.atomic
@@ -220,16 +213,12 @@ def timekeeper_create(
         raise ValidationError(
             {"timekeeper_id": f"{data['timekeeper_id']} already exists at {firm.name}"}
         )
-    keeper = Timekeeper(firm=firm, **data)
-    keeper.full_clean()
-    keeper.save()
-    audit_record(
+    return create_recorded(
         actor=actor,
+        instance=Timekeeper(firm=firm, **data),
+        data=data,
         event=Event.TIMEKEEPER_CREATED,
-        target=keeper,
-        payload={"old": {}, "new": as_json(data)},
     )
-    return keeper
 
 
 @transaction.atomic
