@@ -242,3 +242,23 @@ def test_alert_thresholds_are_configured_per_budget(client, admin, world):
     client.post(f"/matters/budgets/{budget.pk}/thresholds/", {"thresholds": "lots"})
     budget.refresh_from_db()
     assert budget.alert_thresholds == [50, 90, 100]
+
+
+def test_an_attorney_outside_the_team_cannot_change_a_matter(client, world):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role="attorney"))
+    matter = world["matter"]
+    response = client.post(f"/matters/{matter.pk}/do/status/", {"status": "closed"})
+    assert response.status_code == 403
+    matter.refresh_from_db()
+    assert matter.status == "open"
+    assert client.get(f"/matters/?lead={matter.lead_attorney_id}").status_code == 200
+
+
+def test_firms_never_see_the_panel_peer_range(client, firm_a_user, admin, world):
+    client.force_login(firm_a_user)
+    page = client.get(f"/portal/rate-requests/{world['request'].pk}/").content
+    assert b"Peers" not in page and b"Hidden, Keeper" in page
+    client.force_login(admin)
+    assert b"Peers" in client.get(f"/vendors/rate-requests/{world['request'].pk}/").content

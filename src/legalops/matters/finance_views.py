@@ -236,6 +236,17 @@ def accrual_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         "totals": accruals.accrual_totals(rows, by),
         "by": by,
+        "filters": filter_bar(
+            request,
+            [
+                (
+                    "firm",
+                    "Firm",
+                    "select",
+                    list(law_firm_list(user=request.user).values_list("pk", "name")),
+                )
+            ],
+        ),
         "missing": accruals.missing_reports(period),
         "can_manage": has_capability(request.user, Capability.MANAGE_ACCRUALS),
     }

@@ -85,11 +85,19 @@ def matter_list_view(request: AuthedRequest) -> HttpResponse:
                 ("area", "Practice area", "select", practice_area_list().values_list("pk", "name")),
                 ("unit", "Business unit", "select", business_unit_list().values_list("pk", "name")),
                 ("firm", "Firm", "select", list(firms)),
+                ("lead", "Lead", "select", list(_leads())),
             ],
         ),
         "can_create": has_capability(request.user, Capability.MANAGE_MATTERS),
     }
     return page(request, template_for(request, "matters/matter_list.html"), context, "matters")
+
+
+def _leads() -> Any:
+    from legalops.accounts.models import Role, User
+
+    leads = User.objects.filter(role__in=(Role.ADMIN, Role.ATTORNEY), led_matters__isnull=False)
+    return leads.distinct().order_by("username").values_list("pk", "username")
 
 
 @staff_required
