@@ -171,6 +171,10 @@ def _key_dates(ctx: SeedContext, matter: Matter) -> list[KeyDate]:
     return [KeyDate(matter=matter, date=day, label=label)]
 
 
+def _at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.UTC)
+
+
 def _split(total: int, parts: int, ctx: SeedContext) -> list[int]:
     weights = [ctx.rng.randint(1, 5) for _ in range(parts)]
     amounts = [total * w // sum(weights) for w in weights]
@@ -217,18 +221,26 @@ def _versions(ctx: SeedContext, budgets: list[Budget]) -> None:
             else {"": total}
         )
         story = ctx.rng.choices(["approved", "revised", "pending"], [70, 15, 15])[0]
-        first = BudgetVersion(budget=budget, number=1, total_minor=total, note="initial budget")
+        first = BudgetVersion(
+            budget=budget,
+            number=1,
+            total_minor=total,
+            note="initial budget",
+            submitted_at=_at(ctx.today - datetime.timedelta(days=75)),
+        )
         if story != "pending":
             first.status, first.decided_by = VersionStatus.APPROVED, admin
-            first.decided_at = datetime.datetime.combine(
-                ctx.today - datetime.timedelta(days=60), datetime.time(9), tzinfo=datetime.UTC
-            )
+            first.decided_at = _at(ctx.today - datetime.timedelta(days=60))
         versions.append(first)
         plan.append((first, amounts))
         if story == "revised":
             bigger = {p: a * 12 // 10 for p, a in amounts.items()}
             second = BudgetVersion(
-                budget=budget, number=2, total_minor=sum(bigger.values()), note="scope grew"
+                budget=budget,
+                number=2,
+                total_minor=sum(bigger.values()),
+                note="scope grew",
+                submitted_at=_at(ctx.today - datetime.timedelta(days=10)),
             )
             versions.append(second)
             plan.append((second, bigger))
