@@ -67,7 +67,10 @@ class Command(BaseCommand):
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
-            self.stderr.write(f"{path}: {len(result.problems)} problems; nothing was written")
+            count = len(result.problems)
+            self.stderr.write(
+                f"{path}: {count} problem{'' if count == 1 else 's'}; nothing was written"
+            )
             return 1
         verb = "checked (dry run)" if options["dry_run"] else "imported"
         self.stdout.write(f"{path}: {verb} {kind}: {result.summary}")
