@@ -29,7 +29,6 @@ from legalops.organization.selectors import company_get
 from legalops.vendors import rate_requests, selectors, services
 from legalops.vendors.forms import AnswerForm, RequestForm, RequestLineForm, TimekeeperForm
 from legalops.vendors.models import LawFirm, RateRequestLine, RateRequestStatus
-from legalops.vendors.rate_views import rates_csv
 
 
 def firm_of(request: AuthedRequest) -> LawFirm:
@@ -75,7 +74,9 @@ def rate_card_view(request: AuthedRequest) -> HttpResponse:
 
 @portal_required
 def rate_card_csv_view(request: AuthedRequest) -> HttpResponse:
-    response = HttpResponse(rates_csv(firm_of(request)), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        selectors.rates_csv(firm=firm_of(request)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="RATES.csv"'
     return response
 

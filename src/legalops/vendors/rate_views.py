@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -21,30 +19,8 @@ from legalops.core.listing import filter_bar, listing
 from legalops.core.typing import AuthedRequest
 from legalops.vendors import rate_requests, selectors, services
 from legalops.vendors.forms import DecisionForm, RateForm
-from legalops.vendors.models import LawFirm, RateRequestLine, RateRequestStatus
+from legalops.vendors.models import RateRequestLine, RateRequestStatus
 from legalops.vendors.views import page
-
-
-def rates_csv(firm: LawFirm | None) -> str:
-    """The firm's rate card as spec/cli.md RATES.csv (what `legalops review --rates` reads)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(selectors.RATES_CSV_COLUMNS)
-    for row in selectors.rate_card_rows(firm=firm):
-        writer.writerow(
-            [
-                row.law_firm_id,
-                row.timekeeper_id,
-                row.timekeeper_name,
-                row.classification,
-                f"{row.rate:f}",
-                row.currency,
-                row.effective_from.isoformat(),
-                row.effective_to.isoformat() if row.effective_to else "",
-                row.client_matter_id,
-            ]
-        )
-    return out.getvalue()
 
 
 def _on(request: AuthedRequest) -> datetime.date | None:
@@ -95,7 +71,7 @@ def rate_card_view(request: AuthedRequest, pk: int) -> HttpResponse:
 @staff_required
 def rate_card_csv_view(request: AuthedRequest, pk: int) -> HttpResponse:
     firm = get_object_or_404(selectors.law_firm_list(user=request.user), pk=pk)
-    response = HttpResponse(rates_csv(firm), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(selectors.rates_csv(firm=firm), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="RATES-{firm.law_firm_id}.csv"'
     return response
 

@@ -3,7 +3,9 @@ user sees only their own firm's rows (DESIGN.md rule 4)."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -154,6 +156,28 @@ def rate_card_rows(
         "pk",
     )
     return [_card_row(rate) for rate in ordered]
+
+
+def rates_csv(*, firm: LawFirm | None) -> str:
+    """The firm's rate card as spec/cli.md RATES.csv (what `legalops review --rates` reads)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RATES_CSV_COLUMNS)
+    for row in rate_card_rows(firm=firm):
+        writer.writerow(
+            [
+                row.law_firm_id,
+                row.timekeeper_id,
+                row.timekeeper_name,
+                row.classification,
+                f"{row.rate:f}",
+                row.currency,
+                row.effective_from.isoformat(),
+                row.effective_to.isoformat() if row.effective_to else "",
+                row.client_matter_id,
+            ]
+        )
+    return out.getvalue()
 
 
 def _card_row(rate: Rate) -> RateCardRow:
