@@ -175,3 +175,12 @@ def signed_in(client: Any) -> Any:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(request: pytest.FixtureRequest) -> None:
+    """Queued tasks run at once in tests (the worker test switches the database backend on)."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -100,6 +100,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Project-wide assets (our stylesheet, vendored Chart.js); apps keep theirs in <app>/static/.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic
 MEDIA_ROOT = DATA_DIR / "files"
