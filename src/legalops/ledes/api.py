@@ -45,7 +45,14 @@ def validate_file(
     With `on_issue`, issues are handed over as they are found instead of being kept.
     """
     with open(path, "rb") as handle:
-        return _run_stream(handle, on_issue=on_issue)
+        head = handle.read(_SNIFF_BYTES)
+        if sniff(head) != "text":  # XML and S/MIME inputs are read whole
+            return _run(head + handle.read(), build=False)
+    sink = Sink(on_issue)
+    scanner = TextScanner(sink, build=False)
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as text:
+        scanner.run(text)
+    return _result(scanner.format, None, scanner, sink)
 
 
 def stream(source: PathOrFile) -> LedesStream:
@@ -153,16 +160,6 @@ def _run(data: bytes | str, *, build: bool) -> ParseResult:
     scanner = TextScanner(sink, build=build)
     scanner.run(io.StringIO(decode_text(raw), newline=""))
     return _result(scanner.format, envelope, scanner, sink)
-
-
-def _run_stream(handle: BinaryIO, *, on_issue: Callable[[Issue], None] | None) -> ParseResult:
-    head = handle.read(_SNIFF_BYTES)
-    if sniff(head) != "text":
-        return _run(head + handle.read(), build=False)
-    sink = Sink(on_issue)
-    scanner = TextScanner(sink, build=False)
-    scanner.run(_text_lines(head, handle))
-    return _result(scanner.format, None, scanner, sink)
 
 
 def _result(fmt: str | None, envelope: str | None, scanner: TextScanner, sink: Sink) -> ParseResult:

@@ -32,6 +32,8 @@ class InvoiceState:
         "sum_tax",
         "sums_ok",
         "numbers",
+        "totals",
+        "taxes",
         "start",
         "end",
         "lines",
@@ -50,6 +52,10 @@ class InvoiceState:
         self.sum_total = ZERO
         self.sum_tax = ZERO
         self.sums_ok = True  # False once a line total could not be read
+        # The fast path appends here (cheaper than adding Decimals one by one); `absorb`
+        # folds them into the sums when the invoice's block of lines ends.
+        self.totals: list[Decimal] = []
+        self.taxes: list[Decimal] = []
         self.numbers: set[str] | None = set()
         self.start = first[col.BILLING_START]
         self.end = first[col.BILLING_END]
@@ -57,6 +63,13 @@ class InvoiceState:
         self.items: list[LineItem] | None = [] if build else None
         self.matters: dict[tuple[str, str], Matter] | None = {} if build else None
         self.timekeepers: dict[str, Timekeeper] | None = {} if build else None
+
+    def absorb(self) -> None:
+        self.lines += len(self.totals)
+        self.sum_total += sum(self.totals, ZERO)
+        self.sum_tax += sum(self.taxes, ZERO)
+        self.totals.clear()
+        self.taxes.clear()
 
 
 class InvoiceBook:
@@ -92,6 +105,7 @@ class InvoiceBook:
         return state
 
     def _close(self, state: InvoiceState) -> None:
+        state.absorb()
         state.numbers = None  # bounded memory: forget line numbers of finished invoices
         if self.on_invoice is not None and state.items is not None:
             self.on_invoice(self._record(state))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from legalops.ledes.api import validate, validate_file
@@ -87,7 +87,7 @@ def _validate(files: list[str], *, as_json: bool) -> int:
 def _validate_one(name: str) -> ParseResult:
     if name == "-":
         return validate(sys.stdin.buffer.read())
-    if Path(name).is_dir():
+    if os.path.isdir(name):
         raise IsADirectoryError(21, "is a directory")
     return validate_file(name)
 
@@ -120,7 +120,7 @@ def _convert(source: str, target: str, output: str | None) -> int:
         )
         return EXIT_USAGE
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        data = sys.stdin.buffer.read() if source == "-" else _read_bytes(source)
     except OSError as exc:
         print(f"{source}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -146,3 +146,8 @@ def _write_output(text: str, output: str | None) -> int:
         print(f"{output}: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()

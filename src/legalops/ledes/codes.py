@@ -7,10 +7,10 @@ Lookups are cached: the files are read once per process, on first use.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 # Shape of a UTBMS code: up to three letters then digits (L210, A103, E101; the 2023 patent
@@ -36,8 +36,13 @@ class Classification:
     verified: bool
 
 
+_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+
 def _load(name: str) -> Any:
-    with resources.files("legalops.ledes.data").joinpath(name).open("rb") as handle:
+    # A plain path (not importlib.resources): the package ships as files, and pathlib
+    # and importlib.resources would lengthen the CLI's start-up.
+    with open(os.path.join(_DATA, name), "rb") as handle:
         return json.load(handle)
 
 

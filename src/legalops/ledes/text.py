@@ -32,7 +32,7 @@ from legalops.ledes.checks import (
 from legalops.ledes.codes import classifications, currencies
 from legalops.ledes.fields import Kind
 from legalops.ledes.formats import FORMAT_98BI, FORMAT_1998B, MARKERS
-from legalops.ledes.layout import LAYOUTS, Layout
+from legalops.ledes.layout import PREFIX_FIELDS, Layout, layout_for
 from legalops.ledes.model import Invoice
 from legalops.ledes.source import first_non_ascii, repair_line
 
@@ -82,7 +82,7 @@ class TextScanner:
         yield from ready
 
     def _preamble(self, first: str, it: Iterator[str]) -> tuple[Layout | None, Iterator[str], int]:
-        marker = self._strip_ending(first, 1)
+        marker = self._strip_ending(first.removeprefix("\ufeff"), 1)
         fmt = next((f for f, m in MARKERS.items() if marker.rstrip() == m), None)
         if fmt is None and "|" in marker:  # no marker line at all: line 1 is the header row
             self._marker_error(marker)
@@ -112,7 +112,7 @@ class TextScanner:
     def _header(
         self, fmt: str, header: str, lineno: int, it: Iterator[str], *, known_marker: bool
     ) -> tuple[Layout | None, Iterator[str], int]:
-        layout = LAYOUTS[fmt]
+        layout = layout_for(fmt)
         body = header[:-2] if header.endswith("[]") else header
         names = body.split("|")
         matching = sum(1 for a, b in zip(names, layout.names, strict=False) if a == b)
@@ -151,20 +151,38 @@ class TextScanner:
     def _loop(
         self, layout: Layout, lines: Iterator[str], lineno: int, ready: list[Invoice]
     ) -> Iterator[Invoice]:
-        """The hot loop. Locals instead of attributes and one regex per record, for speed."""
+        """The hot loop. A record takes the fast path when it is ASCII, has the right field
+        count, its profile (type, codes, timekeeper, rate, matter) was seen clean before, its
+        per-line values pass one small regex and its date is real; invoice-level values are
+        checked once per invoice and then compared as a tuple. Everything else goes to the
+        slow path. Locals instead of attributes, for speed."""
         book = self._book
         assert book is not None
         gate = re.compile(layout.gate).fullmatch
-        by_type = layout.by_type
-        known_class = classifications()
-        invoice_key = layout.invoice_key
+        profile, matter, money = layout.profile, layout.matter, layout.money
+        line_number_max = layout.line_number_max
+        amounts_of: dict[tuple[str, ...], tuple[Decimal, Decimal]] = {}
+        new_amounts = self._amounts_checker(layout, amounts_of)
+        invoice_rest = layout.invoice_rest
+        ((long_col, long_max),) = layout.long_text
+        width = len(layout.names)
+        good_profiles: set[tuple[str, ...]] = set()
+        good_matters: set[tuple[str, ...]] = set()
+        profile_ok = self._cached_checker(
+            layout, layout.profile, layout.profile_gate, good_profiles
+        )
+        matter_ok = self._cached_checker(layout, layout.matter, layout.matter_gate, good_matters)
         valid_dates: set[str] = set()
+        new_date = self._new_date
         pending = self._pending_blank
         has_tax = layout.has_tax
-        odd = self._odd_line
-        slow = self._slow_row
-        math = self._math
+        odd, slow, join = self._odd_line, self._slow_row, "|".join
         current: InvoiceState | None = None
+        add_total = add_tax = _discard
+        numbers: set[str] = set()
+        start = end = ""
+        building = False
+        prefix, rest = "\0", ()  # the current invoice's leading fields (see PREFIX_FIELDS)
         records = 0
         for line in lines:
             lineno += 1
@@ -179,52 +197,104 @@ class TextScanner:
                 self._blank_inside()
             records += 1
             f = body.split("|")
-            if gate(body) is None or "" in by_type.get(f[9], _none)(f):
-                slow(layout, f, lineno)
-                current = None
-                if ready:
-                    yield from ready
-                    ready.clear()
-                continue
-            cls = f[22]
-            day = f[13]
-            if (cls and cls not in known_class) or (
-                day not in valid_dates and not self._new_date(day, valid_dates)
+            if (
+                len(f) != width
+                or not body.isascii()
+                or ((prof := profile(f)) not in good_profiles and not profile_ok(prof, f[9]))
+                or ((mat := matter(f)) not in good_matters and not matter_ok(mat, f[9]))
+                or not 0 < len(f[8]) <= line_number_max
+                or (
+                    (amounts := amounts_of.get(mon := money(f))) is None
+                    and (amounts := new_amounts(mon)) is None
+                )
+                or len(f[long_col]) > long_max
+                or (not f[long_col] and f[9] == "F")  # LINE_ITEM_DESCRIPTION required on F
+                or (f[13] not in valid_dates and not new_date(f[13], valid_dates))
             ):
                 slow(layout, f, lineno)
-                current = None
-                continue
-            if current is None or f[1] != current.number or invoice_key(f) != current.key:
-                if not self._header_values_ok(layout, f, valid_dates):
-                    slow(layout, f, lineno)
-                    current = None
-                    continue
-                current = self._switch(book, f, lineno)
+                current, prefix = None, "\0"
                 if ready:
                     yield from ready
                     ready.clear()
-            adj = f[11]
-            total = _D(f[12])
-            tax = _D(f[48]) if has_tax and f[48] else ZERO
-            expected = _D(f[10] or 0) * _D(f[20] or 0) + tax
-            if adj:
-                expected += _D(adj)
-            if abs(expected - total) > TOLERANCE:
-                math(f, lineno, expected, total)
-            current.sum_total += total
-            current.sum_tax += tax
-            current.lines += 1
-            numbers = current.numbers
+                continue
+            if current is None or not body.startswith(prefix) or invoice_rest(f) != rest:
+                if gate(body) is None or not self._header_values_ok(layout, f, valid_dates):
+                    slow(layout, f, lineno)
+                    current, prefix = None, "\0"
+                    continue
+                current = self._switch(book, f, lineno)
+                prefix, rest = join(f[:PREFIX_FIELDS]) + "|", invoice_rest(f)
+                # Per-invoice values as locals: attribute access costs in this loop.
+                add_total, add_tax = current.totals.append, current.taxes.append
+                numbers = current.numbers if current.numbers is not None else set()
+                # An unreadable period compares as "always inside" (no warning).
+                start, end = (current.start, current.end) if current.start else ("", "\uffff")
+                building = current.items is not None
+                if ready:
+                    yield from ready
+                    ready.clear()
+            total, tax = amounts
+            add_total(total)
+            if has_tax:
+                add_tax(tax)
             number = f[8]
-            if numbers is not None:
-                if number in numbers:
-                    book.duplicate(current, number, lineno)
-                numbers.add(number)
-            if current.start and not current.start <= day <= current.end:
-                book.outside_period(current, day, lineno)
-            if current.items is not None:
+            if number in numbers:
+                book.duplicate(current, number, lineno)
+            numbers.add(number)
+            if not start <= f[13] <= end:
+                book.outside_period(current, f[13], lineno)
+            if building:
                 book.add_item(current, f, lineno)
         self.records += records
+
+    def _amounts_checker(
+        self, layout: Layout, good: dict[tuple[str, ...], tuple[Decimal, Decimal]]
+    ) -> Callable[[tuple[str, ...]], tuple[Decimal, Decimal] | None]:
+        """Well-formedness and arithmetic of (units, unit cost, adjustment, total[, tax]).
+        Combinations repeat (same hours at the same rate), so each clean one is checked once
+        and its (total, tax) remembered; a bad one returns None and the slow path explains."""
+        regex = re.compile(layout.money_gate).fullmatch
+        has_tax = layout.has_tax
+
+        def check(values: tuple[str, ...]) -> tuple[Decimal, Decimal] | None:
+            line_type, units_text = values[0], values[1]
+            if regex("|".join(values)) is None or (not units_text and line_type in ("F", "E")):
+                return None
+            units, cost, adj, total = (_D(v or 0) for v in values[1:5])
+            tax = _D(values[5] or 0) if has_tax else ZERO
+            if abs(units * cost + adj + tax - total) > TOLERANCE:
+                return None
+            if len(good) > 100_000:  # bound memory
+                good.clear()
+            good[values] = (total, tax)
+            return total, tax
+
+        return check
+
+    def _cached_checker(
+        self, layout: Layout, getter: Any, pattern: str, good: set[tuple[str, ...]]
+    ) -> Callable[[tuple[str, ...], str], bool]:
+        """A check of one group of columns whose value combinations repeat (profile, matter);
+        clean combinations are remembered in `good`, so each is checked once per file."""
+        cols = list(getter(list(range(len(layout.names)))))
+        fields = [layout.fields[i] for i in cols]
+        class_at = cols.index(col.CLASSIFICATION) if col.CLASSIFICATION in cols else None
+        known = classifications()
+        regex = re.compile(pattern).fullmatch
+
+        def check(values: tuple[str, ...], line_type: str) -> bool:
+            if regex("|".join(values)) is None:
+                return False
+            if class_at is not None and values[class_at] and values[class_at] not in known:
+                return False
+            if any(not v and line_type in s.required for s, v in zip(fields, values, strict=True)):
+                return False
+            if len(good) > 100_000:  # bound memory on files with endless distinct combinations
+                good.clear()
+            good.add(values)
+            return True
+
+        return check
 
     def _new_date(self, day: str, valid: set[str]) -> bool:
         if parse_date8(day) is None:
@@ -433,6 +503,10 @@ _LINE_KIND = {
     "IF": "an IF line",
     "IE": "an IE line",
 }
+
+
+def _discard(value: Decimal) -> None:
+    """Placeholder for the per-invoice appenders before the first invoice starts."""
 
 
 def _none(row: list[str]) -> tuple[str, ...]:
