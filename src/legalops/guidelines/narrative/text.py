@@ -1,0 +1,125 @@
+"""Normalising a narrative and cutting it into task clauses.
+
+Block billing is "two or more distinct tasks under one time value", so the analysis starts by
+finding the tasks: hard separators (semicolons, sentence ends) always start a new clause; a
+comma, "and", "then" or "thereafter" start one only when a task word follows (Legal Decoder
+splits block narratives into sentences [LD-BLK-2]; Bottomline counts "and" tokens and verbs
+[BTL-PAT]; reference/billing-guidelines.md §2.1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from legalops.guidelines.narrative.lexicon import BROAD, HEADS, SKIPPABLE
+
+_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                            "\u2013": "-", "\u2014": " - ", "\u00a0": " ", "\u00a7": " section "})
+_TIMED = re.compile(r"\(\s*\d*\.?\d+\s*(?:h|hr|hrs|hours?)?\s*\)")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# Sentence ends that are not abbreviations ("Mr.", "re.", "J." initials) or decimals.
+_ABBREVIATIONS = frozenset("mr ms mrs dr re vs v no nos inc co corp ltd llc jr sr st e.g i.e etc u.s".split())
+_HARD = re.compile(r"\s*(?:;|\s-\s|\.\s+|\.$|:\s*(?=[a-z]+\s))\s*")
+_SOFT = re.compile(r"(?:,\s*(?:and\s+|then\s+)?|\s+and\s+then\s+|\s+and\s+|\s+then\s+|\s+thereafter\s+|\s*&\s*|\s+followed by\s+|\s+plus\s+)")
+# Fixed phrases that contain a separator word but are one task.
+_FIXED = (
+    ("meet and confer", "meet-and-confer"),
+    ("review and approve", "review-and-approve"),
+    ("second chair", "second-chair"),
+    ("conference room", "conference-room"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    text: str
+    head: str  # the task word that opens the clause ("" when none)
+    family: str  # the head's kind of work (lexicon.HEADS), "" when none
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    original: str  # whitespace-collapsed, case kept (for initials such as "CO")
+    low: str
+    tokens: frozenset[str]
+    clauses: tuple[Clause, ...]
+    timed_parts: int  # parenthetical per-task times such as "(1.2)"
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.translate(_TRANSLATE).split())
+
+
+def analyse_text(raw: str) -> Text:
+    original = normalise(raw)
+    low = original.lower()
+    timed = len(_TIMED.findall(low))
+    body = _TIMED.sub(" ", low)
+    for phrase, joined in _FIXED:
+        body = body.replace(phrase, joined)
+    tokens = frozenset(_TOKEN.findall(low))
+    return Text(original, low, tokens, tuple(_clauses(body)), timed)
+
+
+def _clauses(body: str) -> list[Clause]:
+    clauses: list[Clause] = []
+    for part in _hard_parts(body):
+        clauses.extend(_soft_clauses(part))
+    return clauses
+
+
+def _hard_parts(body: str) -> list[str]:
+    parts: list[str] = []
+    for piece in _HARD.split(body):
+        piece = piece.strip(" ,.")
+        if not piece:
+            continue
+        if parts and _ends_with_abbreviation(parts[-1]):
+            parts[-1] = f"{parts[-1]}. {piece}"
+        else:
+            parts.append(piece)
+    return parts
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    last = text.rsplit(" ", 1)[-1]
+    return last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+def _soft_clauses(part: str) -> list[Clause]:
+    """Split at commas/"and"/"then" only where a task word follows; merge compound verbs."""
+    pieces = _SOFT.split(part)
+    clauses: list[Clause] = []
+    for piece in pieces:
+        head, family = task_head(piece)
+        if not clauses:
+            clauses.append(Clause(piece, head, family))
+        elif head and not _compound(clauses[-1], family):
+            clauses.append(Clause(piece, head, family))
+        else:
+            last = clauses[-1]
+            clauses[-1] = Clause(f"{last.text} and {piece}", last.head, last.family)
+    return clauses
+
+
+def _compound(previous: Clause, family: str) -> bool:
+    """"review and revise the agreement": a bare verb joined to a verb of the same kind of
+    work shares its object, so the two are one task."""
+    words = previous.text.split()
+    bare = len(words) <= 2 and (len(words) == 1 or words[1] in {"for", "on", "to", "with"})
+    return bare and BROAD.get(previous.family, previous.family) == BROAD.get(family, family)
+
+
+def task_head(clause: str) -> tuple[str, str]:
+    """The task word opening a clause and its family, skipping fillers ("further", "multiple")."""
+    words = [word.strip("(),.:'\"") for word in clause.split(" ", 6)[:6]]
+    for index, word in enumerate(words[:5]):
+        two = f"{word} {words[index + 1]}" if index + 1 < len(words) else ""
+        if two in HEADS:
+            return two, HEADS[two]
+        if word in HEADS:
+            return word, HEADS[word]
+        if word not in SKIPPABLE:
+            return "", ""
+    return "", ""
