@@ -155,7 +155,7 @@ def check_number(
             f"{name} {text} ends with a dot; read as {sign}{whole}",
             path,
         )
-    value = Decimal(f"{sign}{whole or '0'}.{frac or '0'}")
+    value = Decimal(text[:-1] if dot and not frac else text)  # exactly as billed: "0.200"
     if sign and spec.kind is Kind.UNITS:
         sink.error(
             "number",

@@ -178,7 +178,8 @@ class TextScanner:
         has_tax = layout.has_tax
         odd, slow, join = self._odd_line, self._slow_row, "|".join
         current: InvoiceState | None = None
-        add_total = add_tax = _discard
+        add_total: Callable[[Decimal], None] = _discard
+        add_tax: Callable[[Decimal], None] = _discard
         numbers: set[str] = set()
         start = end = ""
         building = False
