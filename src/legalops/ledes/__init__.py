@@ -46,7 +46,18 @@ from legalops.ledes.model import (
     Timekeeper,
 )
 
+
+def __getattr__(name: str) -> object:
+    # The writers load lazily: `legalops ledes validate` should not pay for them at start-up.
+    if name in ("write", "convert", "ConversionError"):
+        from legalops.ledes import conversion
+
+        return getattr(conversion, name)
+    raise AttributeError(name)
+
+
 __all__ = [
+    "ConversionError",
     "ALL_FORMATS",
     "EXPERIMENTAL_FORMATS",
     "FORMAT_1998B",
@@ -67,6 +78,7 @@ __all__ = [
     "Tax",
     "Timekeeper",
     "classification_of",
+    "convert",
     "classifications",
     "legacy_classifications",
     "minor_unit",
@@ -78,4 +90,5 @@ __all__ = [
     "utbms_sets",
     "validate",
     "validate_file",
+    "write",
 ]

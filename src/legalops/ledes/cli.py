@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
         help="target format: " + ", ".join(f for f in ALL_FORMATS if f != "LEDES2000"),
     )
     conv.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
+    conv.add_argument("--currency", metavar="ISO",
+                      help="currency for invoices whose source has none (1998B)")
+    conv.add_argument("--allow-loss", action="store_true",
+                      help="write even when values the target cannot carry are dropped")
     return parser
 
 
@@ -62,7 +66,8 @@ def main(argv: Sequence[str]) -> int:
         return int(stop.code or 0)
     if args.command == "validate":
         return _validate(args.files, as_json=args.json)
-    return _convert(args.input, args.to, args.output)
+    return _convert(args.input, args.to, args.output, currency=args.currency,
+                    allow_loss=args.allow_loss)
 
 
 def _validate(files: list[str], *, as_json: bool) -> int:
@@ -108,8 +113,9 @@ def _print_human(name: str, result: ParseResult, out: TextIO) -> None:
         out.write(f"{name}: {issue.level}: {issue.message} [{issue.code}]\n")
 
 
-def _convert(source: str, target: str, output: str | None) -> int:
-    from legalops.ledes.convert import ConversionError, convert
+def _convert(source: str, target: str, output: str | None, *, currency: str | None,
+             allow_loss: bool) -> int:
+    from legalops.ledes.conversion import ConversionError, convert
 
     fmt = normalize_format(target)
     if fmt is None:
@@ -125,7 +131,7 @@ def _convert(source: str, target: str, output: str | None) -> int:
         print(f"{source}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        text = convert(data, fmt)
+        text = convert(data, fmt, currency=currency, allow_loss=allow_loss)
     except ConversionError as exc:
         print(f"{source}: cannot convert to {fmt}:", file=sys.stderr)
         for reason in exc.reasons:
