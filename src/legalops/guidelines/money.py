@@ -7,25 +7,10 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
-# ISO 4217 minor units that differ from 2 (ISO 4217 amendment list; SIX Group table).
-_NOT_TWO: dict[str, int] = {
-    **dict.fromkeys(
-        "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0
-    ),
-    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
-    **dict.fromkeys("CLF UYW".split(), 4),
-}
-# Active ISO 4217 codes with two decimals (funds codes such as BOV and USN included).
-_TWO = (
-    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP "
-    "BYN BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD "
-    "FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD "
-    "KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD "
-    "NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP "
-    "SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED "
-    "VES WST XCD XCG YER ZAR ZMW ZWG"
-).split()
-MINOR_UNITS: dict[str, int] = {**dict.fromkeys(_TWO, 2), **_NOT_TWO}
+from legalops.ledes.codes import currencies
+
+# The ISO 4217 table ships with the LEDES toolkit (legalops/ledes/data/iso4217.json).
+MINOR_UNITS: dict[str, int] = currencies()
 _QUANTA: dict[str, Decimal] = {code: Decimal(1).scaleb(-n) for code, n in MINOR_UNITS.items()}
 ZERO = Decimal(0)
 
@@ -46,8 +31,8 @@ def to_money(value: Decimal, currency: str) -> Decimal:
 
 def format_money(value: Decimal, currency: str) -> str:
     """Decimal string with exactly the minor-unit places ("1234.50", "1500", "12.500")."""
-    text = format(to_money(value, currency), "f")
-    return "0" + text[2:] if text.startswith("-0") and not to_money(value, currency) else text
+    rounded = to_money(value, currency)
+    return format(rounded if rounded else abs(rounded), "f")  # never "-0.00"
 
 
 def parse_decimal(text: str) -> Decimal | None:

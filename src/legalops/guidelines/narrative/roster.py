@@ -16,7 +16,7 @@ _INITIALS = re.compile(r"\b[A-Z]{2,3}\b")
 
 @dataclass(frozen=True, slots=True)
 class Roster:
-    names: frozenset[str]  # lower-case surnames and first names (3+ letters)
+    names: frozenset[str]  # lower-case surnames (a bare first name is too often someone else's)
     initials: frozenset[str]  # "RA" for "Arnsley, Robert"
 
     @classmethod
@@ -27,7 +27,8 @@ class Roster:
             last, comma, first = full.partition(",")
             ordered = f"{first} {last}" if comma else full
             words = _WORD.findall(ordered.lower())
-            names.update(word for word in words if len(word) >= 3)
+            if words and len(words[-1]) >= 2:
+                names.add(words[-1])
             if len(words) >= 2:
                 initials.add((words[0][0] + words[-1][0]).upper())
         return cls(frozenset(names), frozenset(initials))

@@ -1,0 +1,123 @@
+"""`legalops review FILE... [--guidelines G.toml] [--rates RATES.csv] [--as-of DATE]
+[--fail-on ACTION] [--json]` (contract: spec/cli.md). Imports nothing from Django.
+
+Exit codes: 0 every file reviewed (whatever was flagged); 1 an invalid LEDES file, or a flag at
+or above `--fail-on`; 2 usage error, unreadable input, invalid guidelines or rates file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from legalops.guidelines.adapter import invoice_from_ledes
+from legalops.guidelines.config import Guidelines, default_guidelines, load_guidelines
+from legalops.guidelines.engine import review
+from legalops.guidelines.errors import ConfigError
+from legalops.guidelines.params import ACTION_RANK, ACTIONS
+from legalops.guidelines.rates import RateBook, load_rates
+from legalops.guidelines.records import ReviewContext
+from legalops.guidelines.report import human, invoice_json, run_json
+from legalops.guidelines.results import InvoiceResult
+from legalops.ledes import parse
+from legalops.ledes.model import ParseResult
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise _UsageError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="legalops review", description="Review LEDES invoices against billing guidelines, offline.")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--guidelines", metavar="G.toml", help="guidelines file (default: the built-in defaults)")
+    parser.add_argument("--rates", metavar="RATES.csv", help="approved rate card")
+    parser.add_argument("--as-of", type=date.fromisoformat, metavar="DATE", help="receipt date (default today)")
+    parser.add_argument("--fail-on", choices=ACTIONS, metavar="ACTION", help=f"exit 1 on a flag of this action or stronger ({', '.join(ACTIONS)})")
+    parser.add_argument("--json", action="store_true", help="one JSON object for the run (spec/cli.md)")
+    return parser
+
+
+@dataclass
+class _Outcome:
+    entries: list[dict[str, object]] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    unreadable: bool = False
+    invalid: bool = False
+    failed: bool = False
+
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return EXIT_USAGE
+        return EXIT_INVALID if self.invalid or self.failed else EXIT_OK
+
+
+def main(argv: list[str]) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError:
+        return EXIT_USAGE
+    try:
+        guidelines = load_guidelines(args.guidelines) if args.guidelines else default_guidelines()
+        rates = load_rates(args.rates) if args.rates else None
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    context = ReviewContext(as_of=args.as_of or datetime.now().astimezone().date())
+    outcome = _Outcome()
+    for file in args.files:
+        _review_file(file, context, guidelines, rates, args.fail_on, outcome)
+    if args.json:
+        sys.stdout.write(run_json(context.as_of, guidelines, outcome.entries) + "\n")
+    else:
+        sys.stdout.write(_header(context, guidelines) + "\n\n".join(outcome.text) + "\n")
+    return outcome.exit_code()
+
+
+def _header(context: ReviewContext, guidelines: Guidelines) -> str:
+    return f"guidelines: {guidelines.name} {guidelines.version} (sha256 {guidelines.sha256[:12]}), as of {context.as_of}\n\n"
+
+
+def _review_file(file: str, context: ReviewContext, guidelines: Guidelines, rates: RateBook | None, fail_on: str | None, outcome: _Outcome) -> None:
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        print(f"legalops review: {file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+        outcome.unreadable = True
+        return
+    parsed = parse(data, filename=file)
+    if not parsed.valid or not parsed.invoices:
+        outcome.invalid = True
+        outcome.entries.append(parsed.as_json(file))
+        outcome.text.append(_invalid_text(parsed, file))
+        return
+    for source in parsed.invoices:
+        result = review(invoice_from_ledes(source), context, guidelines, rates=rates)
+        outcome.entries.append(invoice_json(result, file))
+        outcome.text.append(human(result, file))
+        outcome.failed = outcome.failed or _fails(result, fail_on)
+
+
+def _fails(result: InvoiceResult, fail_on: str | None) -> bool:
+    if fail_on is None:
+        return False
+    return any(ACTION_RANK[flag.action] >= ACTION_RANK[fail_on] for flag in result.all_flags())
+
+
+def _invalid_text(parsed: ParseResult, file: str) -> str:
+    errors = parsed.errors
+    lines = [f"{file}: invalid LEDES ({len(errors)} error(s)); not reviewed"]
+    lines += [f"  {issue.message}" for issue in errors]
+    return "\n".join(lines)

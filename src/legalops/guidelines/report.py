@@ -1,0 +1,89 @@
+"""Output of `legalops review`: the `--json` contract of spec/cli.md and the human report."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from legalops.guidelines.config import Guidelines
+from legalops.guidelines.money import ZERO, format_money
+from legalops.guidelines.results import Flag, InvoiceResult
+
+
+def flag_json(flag: Flag, currency: str) -> dict[str, object]:
+    return {
+        "rule": flag.rule,
+        "action": flag.action,
+        "amount": format_money(flag.amount, currency),
+        "message": flag.message,
+        "evidence": flag.evidence,
+    }
+
+
+def invoice_json(result: InvoiceResult, file: str) -> dict[str, object]:
+    cur = result.currency
+    invoice = result.invoice
+    return {
+        "file": file,
+        "invoice_number": invoice.invoice_number,
+        "law_firm_id": invoice.law_firm_id,
+        "client_matter_id": invoice.client_matter_id,
+        "currency": cur,
+        "billed_total": format_money(result.billed, cur),
+        "approved_total": format_money(result.approved, cur),
+        "flags": [flag_json(flag, cur) for flag in result.flags],
+        "skipped_rules": [{"rule": s.rule, "reason": s.reason} for s in result.skipped],
+        "lines": [
+            {
+                "line_item_number": line.line.number,
+                "line": line.line.position,
+                "billed_total": format_money(line.billed, cur),
+                "approved_total": format_money(line.approved, cur),
+                "flags": [flag_json(flag, cur) for flag in line.flags],
+            }
+            for line in result.lines
+        ],
+    }
+
+
+def run_json(as_of: date, guidelines: Guidelines, entries: list[dict[str, object]]) -> str:
+    document = {
+        "as_of": as_of.isoformat(),
+        "guidelines": {"name": guidelines.name, "version": guidelines.version, "sha256": guidelines.sha256},
+        "invoices": entries,
+    }
+    # Insertion-ordered dicts, no sets, no clock: the same inputs give the same bytes.
+    return json.dumps(document, ensure_ascii=False)
+
+
+def human(result: InvoiceResult, file: str) -> str:
+    """Flags grouped by rule, with the money at stake, then what was skipped."""
+    cur = result.currency
+    invoice = result.invoice
+    out = [
+        f"{file}: invoice {invoice.invoice_number} (firm {invoice.law_firm_id}, matter {invoice.client_matter_id or '-'})",
+        f"  billed {format_money(result.billed, cur)} {cur}, approved {format_money(result.approved, cur)} {cur}"
+        + ("  -- RETURNED to the firm (reject-invoice)" if result.returned else ""),
+    ]
+    groups: dict[str, list[tuple[str, Flag]]] = defaultdict(list)
+    for flag in result.flags:
+        groups[flag.rule].append(("invoice", flag))
+    for line in result.lines:
+        for flag in line.flags:
+            groups[flag.rule].append((f"line {line.line.number}", flag))
+    if not groups:
+        out.append("  no flags")
+    for rule, items in groups.items():
+        out.extend(_group(rule, items, cur))
+    for skipped in result.skipped:
+        out.append(f"  skipped {skipped.rule}: {skipped.reason}")
+    return "\n".join(out)
+
+
+def _group(rule: str, items: list[tuple[str, Flag]], cur: str) -> list[str]:
+    at_stake = sum((flag.amount for _, flag in items), ZERO)
+    actions = sorted({flag.action for _, flag in items})
+    head = f"  [{rule}] {len(items)} flag(s), {'/'.join(actions)}, {format_money(-at_stake if at_stake else Decimal(0), cur)} {cur} at stake"
+    return [head, *(f"    {where}: {flag.message}" for where, flag in items)]

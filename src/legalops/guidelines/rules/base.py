@@ -1,0 +1,149 @@
+"""What every rule is and sees: the `Rule` base class, the `Finding` it returns, and `Run`,
+the per-invoice view the rules share (narrative analysis done once per line, rate look-ups)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
+
+from legalops.guidelines.money import fmt_number
+from legalops.guidelines.narrative import (
+    NarrativeClassifier,
+    NarrativeContext,
+    NarrativeFindings,
+    Roster,
+)
+from legalops.guidelines.params import Param, RuleSettings
+from legalops.guidelines.rates import RateBook, RateMatch, normalise_name
+from legalops.guidelines.records import Invoice, Line, ReviewContext
+from legalops.ledes.codes import classification_of
+
+INVOICE = "invoice"
+LINE = "line"
+LINE_ACTIONS = ("warn", "hold", "reject-line", "reject-invoice")
+INVOICE_ACTIONS = ("warn", "hold", "reject-invoice")
+TARGET = "target"  # a rate or cap reduction: bring the line to at most this amount
+PERCENT = "percent"  # a percentage reduction of what remains after rate and cap reductions
+
+Evidence = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    kind: str  # TARGET or PERCENT
+    value: Decimal  # the target amount, or the percentage
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    line: int | None  # index into invoice.lines; None for the invoice as a whole
+    message: str
+    evidence: Evidence
+    reduction: Reduction | None = None  # applied only when the rule's action is `reduce`
+
+
+@dataclass
+class Run:
+    """One invoice under review, with the data and analysis the rules share."""
+
+    invoice: Invoice
+    context: ReviewContext
+    currency: str
+    rates: RateBook | None
+    classifier: NarrativeClassifier
+    roster: Roster = field(init=False)
+    _narratives: dict[int, NarrativeFindings] = field(default_factory=dict, init=False)
+    approved_lines: tuple[Decimal, ...] = ()  # set before rules that need money (over-budget)
+
+    def __post_init__(self) -> None:
+        self.roster = Roster.of({line.timekeeper_name for line in self.invoice.lines if line.timekeeper_name})
+
+    def narrative(self, index: int) -> NarrativeFindings:
+        found = self._narratives.get(index)
+        if found is None:
+            line = self.invoice.lines[index]
+            context = NarrativeContext(line.kind, line.activity_code, self.roster)
+            found = self.classifier.analyse(line.narrative, context)
+            self._narratives[index] = found
+        return found
+
+    def lines(self, *kinds: str) -> Iterator[tuple[int, Line]]:
+        for index, line in enumerate(self.invoice.lines):
+            if line.kind in kinds:
+                yield index, line
+
+    def matter(self, line: Line) -> str:
+        return line.client_matter_id or self.invoice.client_matter_id
+
+    def approved_rate(self, line: Line) -> RateMatch | None:
+        if self.rates is None or line.date is None:
+            return None
+        who = (line.timekeeper_id, line.timekeeper_name, classification(line))
+        return self.rates.lookup(self.invoice.law_firm_id, self.matter(line), who, line.date)
+
+
+class Rule:
+    """A catalogue rule. Subclasses set the class attributes and implement `check`."""
+
+    id: ClassVar[str]
+    scope: ClassVar[str] = LINE
+    actions: ClassVar[tuple[str, ...]] = LINE_ACTIONS
+    params: ClassVar[dict[str, Param]] = {}
+    after_money: ClassVar[bool] = False  # runs once line amounts are settled (over-budget)
+
+    def skip_reason(self, run: Run) -> str | None:
+        """Why the rule cannot run on this invoice (missing data), or None."""
+        return None
+
+    def check(self, run: Run, settings: RuleSettings) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+def classification(line: Line) -> str:
+    """LOC classification, legacy codes mapped (PT -> PARTNR)."""
+    code = line.classification.strip().upper()
+    return classification_of(code) or code
+
+
+def who(line: Line) -> str:
+    """How a message names the timekeeper."""
+    name = line.timekeeper_name or line.timekeeper_id or "unnamed timekeeper"
+    return f"{name} ({classification(line)})" if line.classification else name
+
+
+def timekeeper_key(line: Line) -> str:
+    return line.timekeeper_id or normalise_name(line.timekeeper_name)
+
+
+def hours(value: Decimal | None) -> str:
+    return fmt_number(value) if value is not None else "?"
+
+
+def line_evidence(line: Line, *fields: str) -> Evidence:
+    """LEDES field names and values of a line, for `evidence`."""
+    values = {
+        "LINE_ITEM_DATE": line.date.isoformat() if line.date else None,
+        "LINE_ITEM_NUMBER_OF_UNITS": hours(line.units) if line.units is not None else None,
+        "LINE_ITEM_UNIT_COST": fmt_number(line.unit_cost) if line.unit_cost is not None else None,
+        "LINE_ITEM_TOTAL": fmt_number(line.total),
+        "LINE_ITEM_TASK_CODE": line.task_code,
+        "LINE_ITEM_ACTIVITY_CODE": line.activity_code,
+        "LINE_ITEM_EXPENSE_CODE": line.expense_code,
+        "TIMEKEEPER_ID": line.timekeeper_id,
+        "TIMEKEEPER_NAME": line.timekeeper_name,
+        "TIMEKEEPER_CLASSIFICATION": line.classification,
+        "LINE_ITEM_DESCRIPTION": line.narrative,
+    }
+    return {name: values[name] for name in fields}
+
+
+def percent_reduction(settings: RuleSettings) -> Reduction:
+    return Reduction(PERCENT, settings.decimal("reduce_percent"))
+
+
+def target_reduction(line: Line, rate: Decimal, units: Decimal | None = None) -> Reduction:
+    """The line re-priced at `rate` (keeping its own adjustment): rate and cap reductions."""
+    billed_units = line.units if units is None else units
+    return Reduction(TARGET, (billed_units or Decimal(0)) * rate + line.adjustment)
