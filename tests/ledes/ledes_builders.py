@@ -154,11 +154,11 @@ def fee_invoice(**changes: str) -> str:
     return ledes_1998b({**FEE, **changes}, FEE2, EXPENSE)
 
 
-def ledes_98bi(*lines: dict[str, str]) -> str:
+def ledes_98bi(*lines: dict[str, str], header: dict[str, str] | None = None) -> str:
     """A 98BI file; lines are merged over HEADER and BI_HEADER."""
     out = ["LEDES98BI V2[]", "|".join(NAMES_98BI) + "[]"]
     for n, values in enumerate(lines, start=1):
-        merged = {**HEADER, **BI_HEADER, "LINE_ITEM_NUMBER": str(n), **values}
+        merged = {**HEADER, **BI_HEADER, **(header or {}), "LINE_ITEM_NUMBER": str(n), **values}
         out.append(row(NAMES_98BI, merged))
     return "\n".join(out) + "\n"
 
@@ -190,7 +190,8 @@ BI_EXPENSE = {
 BI_TOTALS = {"INVOICE_TOTAL": "1644.00"}
 
 
-def bi_invoice(**changes: str) -> str:
+def bi_invoice(header: dict[str, str] | None = None, **changes: str) -> str:
+    """The 98BI invoice (gross 1644 = net 1370 + VAT 274) with line 1 or the header changed."""
     return ledes_98bi(
-        {**BI_FEE, **BI_TOTALS, **changes}, {**BI_FEE2, **BI_TOTALS}, {**BI_EXPENSE, **BI_TOTALS}
+        {**BI_FEE, **changes}, BI_FEE2, BI_EXPENSE, header={**BI_TOTALS, **(header or {})}
     )

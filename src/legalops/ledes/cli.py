@@ -50,10 +50,14 @@ def _parser() -> argparse.ArgumentParser:
         help="target format: " + ", ".join(f for f in ALL_FORMATS if f != "LEDES2000"),
     )
     conv.add_argument("-o", "--output", metavar="OUT", help="output file (default: stdout)")
-    conv.add_argument("--currency", metavar="ISO",
-                      help="currency for invoices whose source has none (1998B)")
-    conv.add_argument("--allow-loss", action="store_true",
-                      help="write even when values the target cannot carry are dropped")
+    conv.add_argument(
+        "--currency", metavar="ISO", help="currency for invoices whose source has none (1998B)"
+    )
+    conv.add_argument(
+        "--allow-loss",
+        action="store_true",
+        help="write even when values the target cannot carry are dropped",
+    )
     return parser
 
 
@@ -66,8 +70,9 @@ def main(argv: Sequence[str]) -> int:
         return int(stop.code or 0)
     if args.command == "validate":
         return _validate(args.files, as_json=args.json)
-    return _convert(args.input, args.to, args.output, currency=args.currency,
-                    allow_loss=args.allow_loss)
+    return _convert(
+        args.input, args.to, args.output, currency=args.currency, allow_loss=args.allow_loss
+    )
 
 
 def _validate(files: list[str], *, as_json: bool) -> int:
@@ -113,8 +118,9 @@ def _print_human(name: str, result: ParseResult, out: TextIO) -> None:
         out.write(f"{name}: {issue.level}: {issue.message} [{issue.code}]\n")
 
 
-def _convert(source: str, target: str, output: str | None, *, currency: str | None,
-             allow_loss: bool) -> int:
+def _convert(
+    source: str, target: str, output: str | None, *, currency: str | None, allow_loss: bool
+) -> int:
     from legalops.ledes.conversion import ConversionError, convert
 
     fmt = normalize_format(target)

@@ -119,18 +119,31 @@ class TextScanner:
         if body == layout.header and header.endswith("[]"):
             return layout, it, lineno
         if not known_marker and matching < len(layout.names) // 2:
-            self.sink.error("header", lineno, None, "this is not a LEDES 1998B or 98BI file "
-                            "(neither the format marker nor the header row is recognised)")
+            self.sink.error(
+                "header",
+                lineno,
+                None,
+                "this is not a LEDES 1998B or 98BI file "
+                "(neither the format marker nor the header row is recognised)",
+            )
             return None, it, lineno
         if not header.endswith("[]"):
             self.sink.error("terminator", lineno, None, "the header row must end with []")
         if len(names) != len(layout.names):
-            self.sink.error("header", lineno, None, f"the header row has {len(names)} field "
-                            f"names; LEDES {fmt} has {len(layout.names)}")
+            self.sink.error(
+                "header",
+                lineno,
+                None,
+                f"the header row has {len(names)} field names; LEDES {fmt} has {len(layout.names)}",
+            )
         for i, (got, want) in enumerate(zip(names, layout.names, strict=False), start=1):
             if got != want:
-                self.sink.error("header", lineno, want, f"header field {i} is {got!r}; "
-                                f"LEDES {fmt} expects {want}")
+                self.sink.error(
+                    "header",
+                    lineno,
+                    want,
+                    f"header field {i} is {got!r}; LEDES {fmt} expects {want}",
+                )
         return layout, it, lineno
 
     # --- records --------------------------------------------------------------------------

@@ -262,7 +262,10 @@ def _charge(
         ("units", item.units),
         ("rate", item.unit_cost),
         ("base_amount", base),
-        ("item_disc_cred_amount", item.adjustment_amount or ZERO),
+        (
+            "item_disc_cred_amount",
+            ZERO if item.adjustment_amount is None else item.adjustment_amount,
+        ),
         ("total_amount", net),
         ("file_item_nbr", counter.next()),
     ):

@@ -1,0 +1,172 @@
+"""LEDES XML 2.x: reading, positions, checks and the refusal of unsafe XML."""
+
+from __future__ import annotations
+
+import pytest
+
+from legalops.ledes import parse
+
+FEE = """\
+        <fee>
+          <charge_date>2007-04-16</charge_date>
+          <tk_id>JD</tk_id>
+          <tk_level>PARTNR</tk_level>
+          <charge_desc>Draft motion</charge_desc>
+          <task_code>L230</task_code>
+          <task_activity>A101</task_activity>
+          <charge_type>U</charge_type>
+          <units>{units}</units>
+          <rate>500.00</rate>
+          <base_amount>{base}</base_amount>
+          <item_disc_cred_amount>0.00</item_disc_cred_amount>
+          <total_amount>{total}</total_amount>
+          <file_item_nbr>{nbr}</file_item_nbr>
+          <tax_item_fee><tx_id>1</tx_id><file_item_nbr>9{nbr}</file_item_nbr></tax_item_fee>
+        </fee>
+"""
+
+
+def document(
+    *,
+    root: str = '<ledesxml xmlns="http://www.ledes.org/ledes20.xsd">',
+    close: str = "</ledesxml>",
+    fees: str | None = None,
+    net_due: str = "1175.00",
+    tax: str = "175.00",
+    start: str = "2007-04-01",
+    currency: str = "GBP",
+) -> str:
+    """One firm/client/invoice/matter with two fees of 500 at 17.5 % VAT = 1175.00."""
+    if fees is None:
+        fees = FEE.format(units="1", base="500.00", total="500.00", nbr="10") + FEE.format(
+            units="1", base="500.00", total="500.00", nbr="11"
+        )
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+{root}
+  <firm>
+    <lf_id>FR12</lf_id>
+    <lf_name>Alpha &amp; Beta</lf_name>
+    <file_item_nbr>1</file_item_nbr>
+    <tax><tx_id>1</tx_id><tax_type>VAT</tax_type><tax_rate_percent>.175</tax_rate_percent>
+      <file_item_nbr>2</file_item_nbr></tax>
+    <client>
+      <cl_id>Omega</cl_id>
+      <cl_tax_id>12-3456789</cl_tax_id>
+      <file_item_nbr>3</file_item_nbr>
+      <invoice>
+        <inv_id>1234</inv_id>
+        <inv_date>2007-05-16</inv_date>
+        <inv_currency>{currency}</inv_currency>
+        <inv_start_date>{start}</inv_start_date>
+        <inv_end_date>2007-04-30</inv_end_date>
+        <inv_total_tax>{tax}</inv_total_tax>
+        <inv_total_net_due>{net_due}</inv_total_net_due>
+        <file_item_nbr>4</file_item_nbr>
+        <matter>
+          <cl_matter_id>ABC123</cl_matter_id>
+          <lf_matter_id>DFG456</lf_matter_id>
+          <matter_name>Dog v. Cat</matter_name>
+          <matter_total_detail_fees>1000.00</matter_total_detail_fees>
+          <matter_tax_on_fees>175.00</matter_tax_on_fees>
+          <matter_total_due>1175.00</matter_total_due>
+          <file_item_nbr>5</file_item_nbr>
+          <tksum><tk_id>JD</tk_id><tk_lname>Doe</tk_lname><tk_fname>Jane</tk_fname>
+            <tk_level>PARTNR</tk_level><tk_rate>500.00</tk_rate>
+            <file_item_nbr>6</file_item_nbr></tksum>
+{fees}        </matter>
+      </invoice>
+    </client>
+  </firm>
+{close}
+"""
+
+
+def test_valid_document_and_normalised_records() -> None:
+    result = parse(document())
+    assert (result.format, result.valid, result.issues) == ("XML2.0", True, ())
+    invoice = result.invoices[0]
+    assert (invoice.invoice_number, invoice.currency, str(invoice.total)) == (
+        "1234",
+        "GBP",
+        "1175.00",
+    )
+    fee = invoice.line_items[0]
+    # 500.00 + 17.5 % = 587.50: XML lines are normalised like 98BI (total includes tax).
+    assert (str(fee.total), str(fee.tax_total), fee.timekeeper_name) == (
+        "587.50",
+        "87.50",
+        "Doe, Jane",
+    )
+    assert fee.path == "/ledesxml/firm[1]/client[1]/invoice[1]/matter[1]/fee[1]"
+    assert document().split("\n")[fee.line - 1].strip() == "<fee>"  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("root", "fmt"),
+    [
+        ('<ledesxmlebilling2.2 xmlns="http://www.ledes.org/LEDES22.xsd">', "XML2.2"),
+        ('<ledesxmlebilling2.1 xmlns="http://www.ledes.org/LEDES21.xsd">', "XML2.1"),
+    ],
+)
+def test_versions_from_root(root: str, fmt: str) -> None:
+    close = "</" + root[1:].split(" ")[0] + ">"
+    result = parse(document(root=root, close=close))
+    assert result.format == fmt and result.valid
+    assert result.experimental is (fmt == "XML2.1")
+
+
+def test_base_amount_arithmetic() -> None:
+    fees = FEE.format(units="2", base="500.00", total="500.00", nbr="10")
+    result = parse(document(fees=fees, net_due="587.50", tax="87.50"))
+    # One fee of 500 left, but the matter still states two (1000 + 175 tax).
+    assert {(i.field, i.code) for i in result.errors} == {
+        ("base_amount", "line-total"),
+        ("matter_total_detail_fees", "invoice-total"),
+        ("matter_tax_on_fees", "invoice-total"),
+        ("matter_total_due", "invoice-total"),
+    }
+    base = next(i for i in result.errors if i.field == "base_amount")
+    assert "should be 1000.00 = 2 x 500.00" in base.message
+
+
+def test_invoice_total_and_tax_checks() -> None:
+    result = parse(document(net_due="1200.00", tax="170.00"))
+    assert {(i.field, i.code) for i in result.errors} == {
+        ("inv_total_net_due", "invoice-total"),
+        ("inv_total_tax", "invoice-total"),
+    }
+
+
+def test_period_and_currency() -> None:
+    result = parse(document(start="2007-05-01", currency="ABC"))
+    assert {i.code for i in result.errors} == {"period", "currency"}
+
+
+def test_duplicate_file_item_nbr() -> None:
+    fees = FEE.format(units="1", base="500.00", total="500.00", nbr="10") * 2
+    codes = [i.code for i in parse(document(fees=fees)).errors]
+    assert "duplicate-line-number" in codes
+
+
+def test_malformed_xml_is_an_xml_error_with_line() -> None:
+    result = parse(document().replace("</inv_id>", "</inv_idx>"))
+    assert [i.code for i in result.errors] == ["xml"] and result.errors[
+        0
+    ].line == 14  # the <inv_id> line
+
+
+def test_entity_expansion_is_refused() -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]>'
+        "<ledesxml>&b;</ledesxml>"
+    )
+    result = parse(bomb)
+    assert [i.code for i in result.errors] == ["xml"] and "unsafe" in result.errors[0].message
+
+
+def test_unknown_root_is_a_header_error() -> None:
+    assert [i.code for i in parse("<invoice/>").errors] == ["header"]
+
+
+def test_no_invoice_is_empty() -> None:
+    assert [i.code for i in parse("<ledesxml><firm/></ledesxml>").errors] == ["empty"]
