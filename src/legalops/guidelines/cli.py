@@ -39,13 +39,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="legalops review", description="Review LEDES invoices against billing guidelines, offline.")
+    parser = _Parser(
+        prog="legalops review",
+        description="Review LEDES invoices against billing guidelines, offline.",
+    )
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--guidelines", metavar="G.toml", help="guidelines file (default: the built-in defaults)")
+    parser.add_argument(
+        "--guidelines", metavar="G.toml", help="guidelines file (default: the built-in defaults)"
+    )
     parser.add_argument("--rates", metavar="RATES.csv", help="approved rate card")
-    parser.add_argument("--as-of", type=date.fromisoformat, metavar="DATE", help="receipt date (default today)")
-    parser.add_argument("--fail-on", choices=ACTIONS, metavar="ACTION", help=f"exit 1 on a flag of this action or stronger ({', '.join(ACTIONS)})")
-    parser.add_argument("--json", action="store_true", help="one JSON object for the run (spec/cli.md)")
+    parser.add_argument(
+        "--as-of", type=date.fromisoformat, metavar="DATE", help="receipt date (default today)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=ACTIONS,
+        metavar="ACTION",
+        help=f"exit 1 on a flag of this action or stronger ({', '.join(ACTIONS)})",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object for the run (spec/cli.md)"
+    )
     return parser
 
 
@@ -86,10 +100,20 @@ def main(argv: list[str]) -> int:
 
 
 def _header(context: ReviewContext, guidelines: Guidelines) -> str:
-    return f"guidelines: {guidelines.name} {guidelines.version} (sha256 {guidelines.sha256[:12]}), as of {context.as_of}\n\n"
+    return (
+        f"guidelines: {guidelines.name} {guidelines.version} (sha256 {guidelines.sha256[:12]}), "
+        f"as of {context.as_of}\n\n"
+    )
 
 
-def _review_file(file: str, context: ReviewContext, guidelines: Guidelines, rates: RateBook | None, fail_on: str | None, outcome: _Outcome) -> None:
+def _review_file(
+    file: str,
+    context: ReviewContext,
+    guidelines: Guidelines,
+    rates: RateBook | None,
+    fail_on: str | None,
+    outcome: _Outcome,
+) -> None:
     try:
         with open(file, "rb") as handle:
             data = handle.read()

@@ -48,9 +48,13 @@ class Guidelines:
     source: str
     rules: RuleTable
     overrides: tuple[Override, ...] = ()
-    _cache: dict[tuple[str, str, str], dict[str, RuleSettings]] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[tuple[str, str, str], dict[str, RuleSettings]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
-    def settings_for(self, law_firm_id: str = "", client_matter_id: str = "", matter_type: str = "") -> dict[str, RuleSettings]:
+    def settings_for(
+        self, law_firm_id: str = "", client_matter_id: str = "", matter_type: str = ""
+    ) -> dict[str, RuleSettings]:
         """Every rule's settings for one invoice, overrides applied in file order."""
         key = (law_firm_id, client_matter_id, matter_type)
         if key not in self._cache:
@@ -78,7 +82,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def bad(self, path: Path, message: str) -> None:
-        key = ".".join(str(part) if not isinstance(part, int) else f"[{part}]" for part in path).replace(".[", "[")
+        key = ".".join(
+            str(part) if not isinstance(part, int) else f"[{part}]" for part in path
+        ).replace(".[", "[")
         self.problems.append(Problem(self.filename, self.keys.find(path), key, message))
 
     def header(self, table: object) -> dict[str, Any]:
@@ -89,13 +95,19 @@ class _Checker:
             expected = _HEADER_KEYS.get(key)
             if expected is None:
                 self.bad(("guidelines", key), f"unknown key (allowed: {', '.join(_HEADER_KEYS)})")
-            elif not isinstance(value, expected) or (expected is date and not type(value) is date):
-                self.bad(("guidelines", key), f"expected a {'date such as 2026-01-01' if expected is date else 'string'}")
+            elif not isinstance(value, expected) or (expected is date and type(value) is not date):
+                self.bad(
+                    ("guidelines", key),
+                    f"expected a {'date such as 2026-01-01' if expected is date else 'string'}",
+                )
         for required in ("name", "version"):
             if required not in table:
                 self.bad(("guidelines",), f"missing required key {required!r}")
         if isinstance(table.get("currency"), str) and not is_currency(table["currency"]):
-            self.bad(("guidelines", "currency"), f"{table['currency']!r} is not an ISO 4217 currency code")
+            self.bad(
+                ("guidelines", "currency"),
+                f"{table['currency']!r} is not an ISO 4217 currency code",
+            )
         return table
 
     def rules(self, table: object, base: Path) -> RuleTable:
@@ -106,7 +118,9 @@ class _Checker:
         for rule_id, values in table.items():
             rule = BY_ID.get(rule_id)
             if rule is None:
-                self.bad((*base, rule_id), "unknown rule id (see spec/guidelines.md for the catalogue)")
+                self.bad(
+                    (*base, rule_id), "unknown rule id (see spec/guidelines.md for the catalogue)"
+                )
             elif not isinstance(values, dict):
                 self.bad((*base, rule_id), "expected a table of settings")
             else:
@@ -126,7 +140,9 @@ class _Checker:
                 if value in rule.actions:
                     out[key] = value
                 else:
-                    self.bad((*path, key), f"expected one of {', '.join(rule.actions)}, got {value!r}")
+                    self.bad(
+                        (*path, key), f"expected one of {', '.join(rule.actions)}, got {value!r}"
+                    )
             elif key in rule.params:
                 try:
                     out[key] = rule.params[key].convert(value)
@@ -184,7 +200,9 @@ def _parse(data: bytes, filename: str) -> tuple[dict[str, Any], _Checker]:
     return document, _Checker(source, filename)
 
 
-def _document(document: dict[str, Any], checker: _Checker) -> tuple[dict[str, Any], RuleTable, tuple[Override, ...]]:
+def _document(
+    document: dict[str, Any], checker: _Checker
+) -> tuple[dict[str, Any], RuleTable, tuple[Override, ...]]:
     for key in document:
         if key not in ("guidelines", "rules", "overrides"):
             checker.bad((key,), "unknown top-level key (allowed: guidelines, rules, overrides)")
@@ -199,7 +217,10 @@ def _document(document: dict[str, Any], checker: _Checker) -> tuple[dict[str, An
 def parse_guidelines(data: bytes, filename: str = "guidelines.toml") -> Guidelines:
     """A guidelines file over the shipped defaults; raises ConfigError naming line and key."""
     header, rules, overrides = _document(*_parse(data, filename))
-    merged = {rule: {**values, **rules.get(rule, {})} for rule, values in default_guidelines().rules.items()}
+    merged = {
+        rule: {**values, **rules.get(rule, {})}
+        for rule, values in default_guidelines().rules.items()
+    }
     return _guidelines(header, merged, overrides, data, filename)
 
 
@@ -208,7 +229,9 @@ def load_guidelines(path: str) -> Guidelines:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        raise ConfigError([Problem(path, None, "", f"cannot read guidelines file: {exc.strerror or exc}")]) from exc
+        raise ConfigError(
+            [Problem(path, None, "", f"cannot read guidelines file: {exc.strerror or exc}")]
+        ) from exc
     return parse_guidelines(data, path)
 
 
@@ -221,14 +244,30 @@ def default_guidelines() -> Guidelines:
         with open(DEFAULT_FILE, "rb") as handle:
             data = handle.read()
         header, rules, overrides = _document(*_parse(data, "default.toml"))
-        missing = [f"{r.id}.{k}" for r in CATALOGUE for k in ("action", *r.params) if k not in rules.get(r.id, {})]
+        missing = [
+            f"{r.id}.{k}"
+            for r in CATALOGUE
+            for k in ("action", *r.params)
+            if k not in rules.get(r.id, {})
+        ]
         if missing:
-            raise ConfigError([Problem("default.toml", None, key, "missing from the shipped defaults") for key in missing])
+            raise ConfigError(
+                [
+                    Problem("default.toml", None, key, "missing from the shipped defaults")
+                    for key in missing
+                ]
+            )
         _DEFAULT.append(_guidelines(header, rules, overrides, data, "default.toml"))
     return _DEFAULT[0]
 
 
-def _guidelines(header: dict[str, Any], rules: RuleTable, overrides: tuple[Override, ...], data: bytes, source: str) -> Guidelines:
+def _guidelines(
+    header: dict[str, Any],
+    rules: RuleTable,
+    overrides: tuple[Override, ...],
+    data: bytes,
+    source: str,
+) -> Guidelines:
     return Guidelines(
         name=str(header["name"]),
         version=str(header["version"]),

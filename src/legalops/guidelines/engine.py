@@ -7,6 +7,7 @@ clock (the receipt date is `ReviewContext.as_of`), so the same inputs give the s
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from legalops.guidelines.config import Guidelines, default_guidelines
 from legalops.guidelines.ladder import Acted, settle
@@ -17,7 +18,6 @@ from legalops.guidelines.rates import RateBook
 from legalops.guidelines.records import Invoice, ReviewContext
 from legalops.guidelines.results import Flag, InvoiceResult, LineResult, Skipped
 from legalops.guidelines.rules import CATALOGUE, Rule, Run
-from legalops.guidelines.rules.base import Finding
 
 _CLASSIFIER = RuleBasedClassifier()
 
@@ -33,8 +33,18 @@ def review(
     """Review `invoice`. `rates` is the approved rate card (built from `context.rates` when
     omitted); without either, the rate rules are skipped and listed in `skipped`."""
     guidelines = guidelines or default_guidelines()
-    book = rates if rates is not None else (RateBook(context.rates) if context.rates is not None else None)
-    run = Run(invoice, context, resolve_currency(invoice, context, guidelines, book), book, classifier or _CLASSIFIER)
+    book = (
+        rates
+        if rates is not None
+        else (RateBook(context.rates) if context.rates is not None else None)
+    )
+    run = Run(
+        invoice,
+        context,
+        resolve_currency(invoice, context, guidelines, book),
+        book,
+        classifier or _CLASSIFIER,
+    )
     matter_type = context.matter.matter_type if context.matter else ""
     settings = guidelines.settings_for(invoice.law_firm_id, invoice.client_matter_id, matter_type)
     skipped: list[Skipped] = []
@@ -46,7 +56,9 @@ def review(
     return _result(run, lines, invoice_flags, skipped)
 
 
-def resolve_currency(invoice: Invoice, context: ReviewContext, guidelines: Guidelines, rates: RateBook | None) -> str:
+def resolve_currency(
+    invoice: Invoice, context: ReviewContext, guidelines: Guidelines, rates: RateBook | None
+) -> str:
     """The invoice's own currency, else the matter's, else the firm's (rate card), else the
     company's (spec/cli.md: LEDES 1998B carries no currency)."""
     if invoice.currency:
@@ -57,7 +69,9 @@ def resolve_currency(invoice: Invoice, context: ReviewContext, guidelines: Guide
     return firm or context.default_currency or guidelines.currency
 
 
-def _run_rules(run: Run, rules: list[Rule], settings: dict[str, RuleSettings], skipped: list[Skipped]) -> dict[int | None, list[Acted]]:
+def _run_rules(
+    run: Run, rules: list[Rule], settings: dict[str, RuleSettings], skipped: list[Skipped]
+) -> dict[int | None, list[Acted]]:
     found: dict[int | None, list[Acted]] = defaultdict(list)
     for rule in rules:
         rule_settings = settings[rule.id]
@@ -83,17 +97,21 @@ def _settle(run: Run, found: dict[int | None, list[Acted]]) -> tuple[list[LineRe
     return lines, [_flag(acted) for acted in found.get(None, [])]
 
 
-def _flag(acted: Acted, amount: object = ZERO) -> Flag:
-    finding: Finding = acted.finding
-    assert isinstance(amount, type(ZERO))
-    return Flag(acted.rule, acted.action, amount, finding.message, finding.evidence)
+def _flag(acted: Acted, amount: Decimal = ZERO) -> Flag:
+    return Flag(acted.rule, acted.action, amount, acted.finding.message, acted.finding.evidence)
 
 
-def _result(run: Run, lines: list[LineResult], flags: list[Flag], skipped: list[Skipped]) -> InvoiceResult:
+def _result(
+    run: Run, lines: list[LineResult], flags: list[Flag], skipped: list[Skipped]
+) -> InvoiceResult:
     billed = sum((line.billed for line in lines), ZERO)
     approved = sum((line.approved for line in lines), ZERO)
-    result = InvoiceResult(run.invoice, run.currency, billed, approved, tuple(flags), tuple(skipped), tuple(lines))
+    result = InvoiceResult(
+        run.invoice, run.currency, billed, approved, tuple(flags), tuple(skipped), tuple(lines)
+    )
     if result.returned:
         # A returned invoice approves nothing; each line still shows what its review found.
-        result = InvoiceResult(run.invoice, run.currency, billed, ZERO, tuple(flags), tuple(skipped), tuple(lines))
+        result = InvoiceResult(
+            run.invoice, run.currency, billed, ZERO, tuple(flags), tuple(skipped), tuple(lines)
+        )
     return result

@@ -95,7 +95,11 @@ class RateBook:
         rows = [m for m in self.rows_for(firm, *tk) if m.entry.covers(day)]
         for scoped in (True, False):
             for match in rows:
-                if (match.entry.client_matter_id == matter) if scoped else not match.entry.client_matter_id:
+                if (
+                    (match.entry.client_matter_id == matter)
+                    if scoped
+                    else not match.entry.client_matter_id
+                ):
                     return match
         return None
 
@@ -104,7 +108,9 @@ class RateBook:
         rows = self.rows_for(firm, *tk)
         return [m for m in rows if m.entry.client_matter_id in ("", matter)]
 
-    def class_rate(self, firm: str, matter: str, classification: str, day: date) -> RateEntry | None:
+    def class_rate(
+        self, firm: str, matter: str, classification: str, day: date
+    ) -> RateEntry | None:
         """The classification-wide rate (used to price work done below a timekeeper's level)."""
         rows = [e for e in self._by_class.get((firm, classification.upper()), []) if e.covers(day)]
         rows.sort(key=lambda e: e.client_matter_id != matter)
@@ -144,7 +150,9 @@ def _row_entry(
     row: list[str], header: list[str], line: int, filename: str, problems: list[Problem]
 ) -> RateEntry | None:
     if len(row) != len(header):
-        problems.append(Problem(filename, line, "row", f"expected {len(header)} columns, got {len(row)}"))
+        problems.append(
+            Problem(filename, line, "row", f"expected {len(header)} columns, got {len(row)}")
+        )
         return None
     cells = {name: value.strip() for name, value in zip(header, row, strict=True)}
     before = len(problems)
@@ -216,10 +224,17 @@ def _overlaps(entries: list[RateEntry], filename: str) -> list[Problem]:
         rows.sort(key=lambda e: e.effective_from)
         for earlier, later in zip(rows, rows[1:], strict=False):
             if earlier.effective_to is None or later.effective_from <= earlier.effective_to:
-                message = f"dates overlap the row on line {earlier.source_line} for the same firm, {_who(later)} and matter scope"
+                message = (
+                    f"dates overlap the row on line {earlier.source_line} for the same firm, "
+                    f"{_who(later)} and matter scope"
+                )
                 problems.append(Problem(filename, later.source_line, "effective_from", message))
     return problems
 
 
 def _who(entry: RateEntry) -> str:
-    return f"timekeeper {entry.timekeeper_id}" if entry.timekeeper_id else f"classification {entry.classification}"
+    return (
+        f"timekeeper {entry.timekeeper_id}"
+        if entry.timekeeper_id
+        else f"classification {entry.classification}"
+    )

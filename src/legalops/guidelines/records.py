@@ -8,7 +8,7 @@ skipped, and the output says why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -79,7 +79,9 @@ class RateEntry:
     source_line: int = 0
 
     def covers(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,4 +118,3 @@ class ReviewContext:
     budgets: tuple[Budget, ...] | None = None
     history: tuple[Invoice, ...] | None = None  # earlier invoices of the same firm
     default_currency: str | None = None  # the company's; else the guidelines' currency
-    extra: dict[str, str] = field(default_factory=dict)  # free notes echoed nowhere; for callers

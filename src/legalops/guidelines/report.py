@@ -51,7 +51,11 @@ def invoice_json(result: InvoiceResult, file: str) -> dict[str, object]:
 def run_json(as_of: date, guidelines: Guidelines, entries: list[dict[str, object]]) -> str:
     document = {
         "as_of": as_of.isoformat(),
-        "guidelines": {"name": guidelines.name, "version": guidelines.version, "sha256": guidelines.sha256},
+        "guidelines": {
+            "name": guidelines.name,
+            "version": guidelines.version,
+            "sha256": guidelines.sha256,
+        },
         "invoices": entries,
     }
     # Insertion-ordered dicts, no sets, no clock: the same inputs give the same bytes.
@@ -62,10 +66,12 @@ def human(result: InvoiceResult, file: str) -> str:
     """Flags grouped by rule, with the money at stake, then what was skipped."""
     cur = result.currency
     invoice = result.invoice
+    matter = invoice.client_matter_id or "-"
+    billed, approved = format_money(result.billed, cur), format_money(result.approved, cur)
+    returned = "  -- RETURNED to the firm (reject-invoice)" if result.returned else ""
     out = [
-        f"{file}: invoice {invoice.invoice_number} (firm {invoice.law_firm_id}, matter {invoice.client_matter_id or '-'})",
-        f"  billed {format_money(result.billed, cur)} {cur}, approved {format_money(result.approved, cur)} {cur}"
-        + ("  -- RETURNED to the firm (reject-invoice)" if result.returned else ""),
+        f"{file}: invoice {invoice.invoice_number} (firm {invoice.law_firm_id}, matter {matter})",
+        f"  billed {billed} {cur}, approved {approved} {cur}{returned}",
     ]
     groups: dict[str, list[tuple[str, Flag]]] = defaultdict(list)
     for flag in result.flags:
@@ -85,5 +91,8 @@ def human(result: InvoiceResult, file: str) -> str:
 def _group(rule: str, items: list[tuple[str, Flag]], cur: str) -> list[str]:
     at_stake = sum((flag.amount for _, flag in items), ZERO)
     actions = sorted({flag.action for _, flag in items})
-    head = f"  [{rule}] {len(items)} flag(s), {'/'.join(actions)}, {format_money(-at_stake if at_stake else Decimal(0), cur)} {cur} at stake"
+    head = (
+        f"  [{rule}] {len(items)} flag(s), {'/'.join(actions)}, "
+        f"{format_money(-at_stake if at_stake else Decimal(0), cur)} {cur} at stake"
+    )
     return [head, *(f"    {where}: {flag.message}" for where, flag in items)]

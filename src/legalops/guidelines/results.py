@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,9 +13,11 @@ from legalops.guidelines.records import Invoice, Line
 class Flag:
     rule: str
     action: str
-    amount: Decimal  # signed money this flag changes (0 for warn and hold, and when another flag won)
+    amount: (
+        Decimal  # signed money this flag changes (0 for warn and hold, and when another flag won)
+    )
     message: str
-    evidence: dict[str, object]
+    evidence: Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True)

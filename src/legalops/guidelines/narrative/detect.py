@@ -9,26 +9,31 @@ import re
 from functools import lru_cache
 
 from legalops.guidelines.narrative import lexicon as lx
+from legalops.guidelines.narrative.lexicon import words
 from legalops.guidelines.narrative.model import Cue, Event, NarrativeContext, NarrativeFindings
 from legalops.guidelines.narrative.text import Clause, Text, analyse_text
 
-_MEETING_HEADS = frozenset(
+_MEETING_HEADS = words(
     "call calls called calling conference conferences meeting meetings meet met meets meeting "
     "telephone phone confer conferred conferring confers discuss discussed discussing discussion "
     "discussions interview interviews interviewed interviewing meet-and-confer speak spoke talk "
-    "talked t/c tc o/c".split()
+    "talked t/c tc o/c"
 )
-_TOPIC_VERBS = frozenset("discuss discussed discussing advise advised answer answered respond".split())
+_TOPIC_VERBS = words("discuss discussed discussing advise advised answer answered respond")
 _PREP_WORDS = re.compile(r"\b(?:prepar\w*|outline\w*|summar\w*|digest\w*|notice\w*|transcripts?)\b")
 _PARTICIPANTS = re.compile(r"\b(?:with|between|among)\s+(.*)")
 _ADDRESSEE = re.compile(r"\b(?:to|from)\s+(.*)")
 _POSSESSIVE = re.compile(r"'s\b")
 # Heads say what was done, not to what; attendance and travel heads name an event or a trip,
 # and "reply"/"answer" mostly name a document ("reply brief", "answer and defenses").
-_NON_CONTENT = lx.GENERIC | lx.STOPWORDS | frozenset(
-    word
-    for word, family in lx.HEADS.items()
-    if family not in ("attend", "travel") and word not in ("reply", "answer")
+_NON_CONTENT = (
+    lx.GENERIC
+    | lx.STOPWORDS
+    | frozenset(
+        word
+        for word, family in lx.HEADS.items()
+        if family not in ("attend", "travel") and word not in ("reply", "answer")
+    )
 )
 _SPLIT_WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
@@ -81,7 +86,9 @@ def _fee_findings(text: Text, context: NarrativeContext) -> NarrativeFindings:
     if event:
         cues["multiple-attendance"] = Cue((event.words,), event.kind)
     approval = lx.APPROVAL.search(text.low)
-    return NarrativeFindings(cues, tuple(c.text for c in tasks), event, approval.group() if approval else "")
+    return NarrativeFindings(
+        cues, tuple(c.text for c in tasks), event, approval.group() if approval else ""
+    )
 
 
 def _add(cues: dict[str, Cue], rule: str, cue: Cue | None) -> None:
@@ -129,15 +136,20 @@ def _vague(text: Text) -> Cue | None:
         return Cue((text.low,), "names no specific document, issue or purpose")
     if not heads and len(content) < 3:
         return Cue((text.low,), "names no task")
-    if heads and all(c.head in _MEETING_HEADS for c in heads) and not lx.TOPIC_MARKERS.search(text.low):
-        if not any(c.head in _TOPIC_VERBS for c in heads):
-            return Cue((text.low,), "says who was spoken to but not what about")
+    meetings_only = heads and all(c.head in _MEETING_HEADS for c in heads)
+    about = lx.TOPIC_MARKERS.search(text.low) or any(c.head in _TOPIC_VERBS for c in heads)
+    if meetings_only and not about:
+        return Cue((text.low,), "says who was spoken to but not what about")
     return None
 
 
 # --- internal conference --------------------------------------------------------------------
 def _internal(text: Text, context: NarrativeContext) -> Cue | None:
-    phrase = lx.INTERNAL_PHRASES.search(text.low) if "team" in text.tokens or "office" in text.low or "internal" in text.tokens else None
+    phrase = (
+        lx.INTERNAL_PHRASES.search(text.low)
+        if "team" in text.tokens or "office" in text.low or "internal" in text.tokens
+        else None
+    )
     if phrase:
         return Cue((phrase.group(),), "internal meeting")
     for clause in text.clauses:

@@ -38,7 +38,9 @@ class Event:
     words: str
 
     def same_as(self, other: Event) -> bool:
-        return self.kind == other.kind and (not self.key or not other.key or bool(self.key & other.key))
+        return self.kind == other.kind and (
+            not self.key or not other.key or bool(self.key & other.key)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,16 +12,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from legalops.guidelines.narrative.lexicon import BROAD, HEADS, SKIPPABLE
+from legalops.guidelines.narrative.lexicon import BROAD, HEADS, SKIPPABLE, words
 
-_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
-                            "\u2013": "-", "\u2014": " - ", "\u00a0": " ", "\u00a7": " section "})
+_TRANSLATE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": " - ",
+        "\u00a0": " ",
+        "\u00a7": " section ",
+    }
+)
 _TIMED = re.compile(r"\(\s*\d*\.?\d+\s*(?:h|hr|hrs|hours?)?\s*\)")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 # Sentence ends that are not abbreviations ("Mr.", "re.", "J." initials) or decimals.
-_ABBREVIATIONS = frozenset("mr ms mrs dr re vs v no nos inc co corp ltd llc jr sr st e.g i.e etc u.s".split())
+_ABBREVIATIONS = words("mr ms mrs dr re vs v no nos inc co corp ltd llc jr sr st e.g i.e etc u.s")
 _HARD = re.compile(r"\s*(?:;|\s-\s|\.\s+|\.$|:\s*(?=[a-z]+\s))\s*")
-_SOFT = re.compile(r"(?:,\s*(?:and\s+|then\s+)?|\s+and\s+then\s+|\s+and\s+|\s+then\s+|\s+thereafter\s+|\s*&\s*|\s+followed by\s+|\s+plus\s+)")
+_SOFT = re.compile(
+    r"(?:,\s*(?:and\s+|then\s+)?|\s+and\s+then\s+|\s+and\s+|\s+then\s+|\s+thereafter\s+|"
+    r"\s*&\s*|\s+followed by\s+|\s+plus\s+)"
+)
 # Fixed phrases that contain a separator word but are one task.
 _FIXED = (
     ("meet and confer", "meet-and-confer"),
@@ -93,9 +106,7 @@ def _soft_clauses(part: str) -> list[Clause]:
     clauses: list[Clause] = []
     for piece in pieces:
         head, family = task_head(piece)
-        if not clauses:
-            clauses.append(Clause(piece, head, family))
-        elif head and not _compound(clauses[-1], family):
+        if not clauses or (head and not _compound(clauses[-1], family)):
             clauses.append(Clause(piece, head, family))
         else:
             last = clauses[-1]
@@ -104,10 +115,10 @@ def _soft_clauses(part: str) -> list[Clause]:
 
 
 def _compound(previous: Clause, family: str) -> bool:
-    """"review and revise the agreement": a bare verb joined to a verb of the same kind of
+    """ "review and revise the agreement": a bare verb joined to a verb of the same kind of
     work shares its object, so the two are one task."""
-    words = previous.text.split()
-    bare = len(words) <= 2 and (len(words) == 1 or words[1] in {"for", "on", "to", "with"})
+    tokens = previous.text.split()
+    bare = len(tokens) <= 2 and (len(tokens) == 1 or tokens[1] in {"for", "on", "to", "with"})
     return bare and BROAD.get(previous.family, previous.family) == BROAD.get(family, family)
 
 

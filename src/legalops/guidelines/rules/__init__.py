@@ -32,7 +32,11 @@ from legalops.guidelines.rules.period import (
     LineOutsideBillingPeriod,
     StaleLine,
 )
-from legalops.guidelines.rules.ratecard import DisallowedClassification, RateAboveApproved, UnapprovedTimekeeper
+from legalops.guidelines.rules.ratecard import (
+    DisallowedClassification,
+    RateAboveApproved,
+    UnapprovedTimekeeper,
+)
 from legalops.guidelines.rules.staffing import MultipleAttendance
 from legalops.guidelines.rules.timeentry import DailyHoursCap, LongEntry, TimeIncrement
 

@@ -3,7 +3,7 @@ the per-invoice view the rules share (narrative analysis done once per line, rat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
@@ -40,7 +40,7 @@ class Reduction:
 class Finding:
     line: int | None  # index into invoice.lines; None for the invoice as a whole
     message: str
-    evidence: Evidence
+    evidence: Mapping[str, object]
     reduction: Reduction | None = None  # applied only when the rule's action is `reduce`
 
 
@@ -58,7 +58,9 @@ class Run:
     approved_lines: tuple[Decimal, ...] = ()  # set before rules that need money (over-budget)
 
     def __post_init__(self) -> None:
-        self.roster = Roster.of({line.timekeeper_name for line in self.invoice.lines if line.timekeeper_name})
+        self.roster = Roster.of(
+            {line.timekeeper_name for line in self.invoice.lines if line.timekeeper_name}
+        )
 
     def narrative(self, index: int) -> NarrativeFindings:
         found = self._narratives.get(index)

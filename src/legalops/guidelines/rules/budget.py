@@ -31,23 +31,36 @@ class OverBudget(Rule):
             spend = budget.approved_to_date + self._invoice_share(run, budget)
             limit = budget.amount * (1 + tolerance / 100)
             if spend > limit:
-                yield Finding(None, self._message(run, budget, spend, tolerance), self._evidence(run, budget, spend))
+                yield Finding(
+                    None,
+                    self._message(run, budget, spend, tolerance),
+                    self._evidence(run, budget, spend),
+                )
 
     def _invoice_share(self, run: Run, budget: Budget) -> Decimal:
         lines = run.invoice.lines
         return sum(
-            (amount for line, amount in zip(lines, run.approved_lines, strict=True)
-             if not budget.phase or utbms_phase(line.task_code or "") == budget.phase),
+            (
+                amount
+                for line, amount in zip(lines, run.approved_lines, strict=True)
+                if not budget.phase or utbms_phase(line.task_code or "") == budget.phase
+            ),
             Decimal(0),
         )
 
     def _message(self, run: Run, budget: Budget, spend: Decimal, tolerance: Decimal) -> str:
         scope = f"phase {budget.phase}" if budget.phase else "the matter"
         label = f" ({budget.label})" if budget.label else ""
-        return (f"approving this invoice takes {scope}{label} to {format_money(spend, run.currency)} against a budget "
-                f"of {format_money(budget.amount, run.currency)} (tolerance {tolerance}%)")
+        after, amount = format_money(spend, run.currency), format_money(budget.amount, run.currency)
+        return (
+            f"approving this invoice takes {scope}{label} to {after} "
+            f"against a budget of {amount} (tolerance {tolerance}%)"
+        )
 
     def _evidence(self, run: Run, budget: Budget, spend: Decimal) -> dict[str, object]:
-        return {"phase": budget.phase or None, "budget": format_money(budget.amount, run.currency),
-                "approved_to_date": format_money(budget.approved_to_date, run.currency),
-                "after_invoice": format_money(spend, run.currency)}
+        return {
+            "phase": budget.phase or None,
+            "budget": format_money(budget.amount, run.currency),
+            "approved_to_date": format_money(budget.approved_to_date, run.currency),
+            "after_invoice": format_money(spend, run.currency),
+        }

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from legalops.guidelines.money import fmt_number
 from legalops.guidelines.params import Param, RuleSettings
 from legalops.guidelines.records import EXPENSE
-from legalops.guidelines.rules.base import Finding, Reduction, Rule, Run, TARGET, line_evidence, target_reduction
+from legalops.guidelines.rules.base import (
+    TARGET,
+    Finding,
+    Reduction,
+    Rule,
+    Run,
+    line_evidence,
+    target_reduction,
+)
 
 
 class DisallowedExpense(Rule):
@@ -26,7 +34,9 @@ class DisallowedExpense(Rule):
                 yield Finding(index, message, line_evidence(line, "LINE_ITEM_EXPENSE_CODE"))
             elif words:
                 message = f"expense narrative names overhead: {', '.join(repr(w) for w in words)}"
-                yield Finding(index, message, {"words": words} | line_evidence(line, "LINE_ITEM_DESCRIPTION"))
+                yield Finding(
+                    index, message, {"words": words} | line_evidence(line, "LINE_ITEM_DESCRIPTION")
+                )
 
 
 class ExpenseCap(Rule):
@@ -40,10 +50,20 @@ class ExpenseCap(Rule):
             code = line.expense_code.upper()
             unit_cap, line_cap = unit_caps.get(code), line_caps.get(code)
             if unit_cap is not None and line.unit_cost is not None and line.unit_cost > unit_cap:
-                message = f"{code} unit cost {fmt_number(line.unit_cost)} is above the cap of {fmt_number(unit_cap)} per unit"
-                evidence = line_evidence(line, "LINE_ITEM_EXPENSE_CODE", "LINE_ITEM_UNIT_COST") | {"unit_cap": fmt_number(unit_cap)}
+                message = (
+                    f"{code} unit cost {fmt_number(line.unit_cost)} is above the cap of "
+                    f"{fmt_number(unit_cap)} per unit"
+                )
+                evidence = line_evidence(line, "LINE_ITEM_EXPENSE_CODE", "LINE_ITEM_UNIT_COST") | {
+                    "unit_cap": fmt_number(unit_cap)
+                }
                 yield Finding(index, message, evidence, target_reduction(line, unit_cap))
             elif line_cap is not None and line.total > line_cap:
-                message = f"{code} line total {fmt_number(line.total)} is above the cap of {fmt_number(line_cap)}"
-                evidence = line_evidence(line, "LINE_ITEM_EXPENSE_CODE", "LINE_ITEM_TOTAL") | {"line_cap": fmt_number(line_cap)}
+                message = (
+                    f"{code} line total {fmt_number(line.total)} is above the cap of "
+                    f"{fmt_number(line_cap)}"
+                )
+                evidence = line_evidence(line, "LINE_ITEM_EXPENSE_CODE", "LINE_ITEM_TOTAL") | {
+                    "line_cap": fmt_number(line_cap)
+                }
                 yield Finding(index, message, evidence, Reduction(TARGET, line_cap))

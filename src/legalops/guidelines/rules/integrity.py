@@ -33,15 +33,29 @@ class DuplicateInvoice(Rule):
     actions = INVOICE_ACTIONS
 
     def skip_reason(self, run: Run) -> str | None:
-        return None if run.context.history is not None else "no earlier invoices offline (needs history)"
+        return (
+            None
+            if run.context.history is not None
+            else "no earlier invoices offline (needs history)"
+        )
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         invoice = run.invoice
         for earlier in run.context.history or ():
-            same = (earlier.law_firm_id, earlier.invoice_number) == (invoice.law_firm_id, invoice.invoice_number)
+            same = (earlier.law_firm_id, earlier.invoice_number) == (
+                invoice.law_firm_id,
+                invoice.invoice_number,
+            )
             if same:
-                message = f"invoice {invoice.invoice_number} from firm {invoice.law_firm_id} was already received"
-                yield Finding(None, message, {"INVOICE_NUMBER": invoice.invoice_number, "LAW_FIRM_ID": invoice.law_firm_id})
+                message = (
+                    f"invoice {invoice.invoice_number} from firm {invoice.law_firm_id} was "
+                    "already received"
+                )
+                yield Finding(
+                    None,
+                    message,
+                    {"INVOICE_NUMBER": invoice.invoice_number, "LAW_FIRM_ID": invoice.law_firm_id},
+                )
                 return
 
 
@@ -64,16 +78,33 @@ class DuplicateLine(Rule):
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         threshold = settings.decimal("min_similarity")
-        seen: dict[tuple[str, object, object, object, str], list[tuple[str, Line]]] = defaultdict(list)
+        seen: dict[tuple[str, object, object, object, str], list[tuple[str, Line]]] = defaultdict(
+            list
+        )
         for earlier in run.context.history or ():
             for line in earlier.lines:
-                seen[_signature(line)].append((f"invoice {earlier.invoice_number} line {line.number}", line))
+                seen[_signature(line)].append(
+                    (f"invoice {earlier.invoice_number} line {line.number}", line)
+                )
         for index, line in run.lines(FEE, EXPENSE):
             key = _signature(line)
-            match = next((where for where, other in seen[key] if _similarity(line.narrative, other.narrative) >= threshold), None)
+            match = next(
+                (
+                    where
+                    for where, other in seen[key]
+                    if _similarity(line.narrative, other.narrative) >= threshold
+                ),
+                None,
+            )
             if match:
                 message = f"same timekeeper, date, units, amount and narrative as {match}"
-                evidence = line_evidence(line, "LINE_ITEM_DATE", "LINE_ITEM_NUMBER_OF_UNITS", "LINE_ITEM_TOTAL", "LINE_ITEM_DESCRIPTION")
+                evidence = line_evidence(
+                    line,
+                    "LINE_ITEM_DATE",
+                    "LINE_ITEM_NUMBER_OF_UNITS",
+                    "LINE_ITEM_TOTAL",
+                    "LINE_ITEM_DESCRIPTION",
+                )
                 yield Finding(index, message, evidence | {"duplicate_of": match})
             seen[key].append((f"line {line.number}", line))
 
@@ -84,7 +115,9 @@ class MatterClosed(Rule):
 
     def skip_reason(self, run: Run) -> str | None:
         matter = run.context.matter
-        return None if matter and matter.closed else "no matter close date offline (needs matter data)"
+        return (
+            None if matter and matter.closed else "no matter close date offline (needs matter data)"
+        )
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         assert run.context.matter is not None and run.context.matter.closed is not None
@@ -93,7 +126,11 @@ class MatterClosed(Rule):
         for index, line in run.lines(FEE, EXPENSE):
             if line.date is not None and line.date > last_day:
                 message = f"work dated {line.date} is after the matter closed on {closed}"
-                yield Finding(index, message, line_evidence(line, "LINE_ITEM_DATE") | {"matter_closed": closed.isoformat()})
+                yield Finding(
+                    index,
+                    message,
+                    line_evidence(line, "LINE_ITEM_DATE") | {"matter_closed": closed.isoformat()},
+                )
 
 
 _REQUIRED = {
@@ -110,7 +147,11 @@ class MissingUtbmsCode(Rule):
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         required = [_REQUIRED[name] for name in settings.strings("require")]
         for index, line in enumerate(run.invoice.lines):
-            missing = [field for kind, field, attr in required if line.kind == kind and not getattr(line, attr)]
+            missing = [
+                field
+                for kind, field, attr in required
+                if line.kind == kind and not getattr(line, attr)
+            ]
             if missing:
                 kind = "fee" if line.kind == FEE else "expense"
                 message = f"{kind} line without {' and '.join(missing)}"
@@ -134,7 +175,11 @@ class InvalidUtbmsCode(Rule):
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         matter = run.context.matter
-        enabled = matter.code_sets if matter and matter.code_sets is not None else settings.strings("code_sets")
+        enabled = (
+            matter.code_sets
+            if matter and matter.code_sets is not None
+            else settings.strings("code_sets")
+        )
         for index, line in enumerate(run.invoice.lines):
             for field, attr, kind in (
                 ("LINE_ITEM_TASK_CODE", "task_code", "task"),
@@ -144,7 +189,11 @@ class InvalidUtbmsCode(Rule):
                 code = getattr(line, attr)
                 problem = _code_problem(code, kind, enabled) if code else ""
                 if problem:
-                    yield Finding(index, f"{field} {code} {problem}", {field: code, "code_sets": list(enabled)})
+                    yield Finding(
+                        index,
+                        f"{field} {code} {problem}",
+                        {field: code, "code_sets": list(enabled)},
+                    )
 
 
 class CurrencyMismatch(Rule):
@@ -171,4 +220,6 @@ class CurrencyMismatch(Rule):
         expected, source = self._expected(run)
         if run.invoice.currency != expected:
             message = f"invoice currency {run.invoice.currency} differs from {source} {expected}"
-            yield Finding(None, message, {"INVOICE_CURRENCY": run.invoice.currency, "expected": expected})
+            yield Finding(
+                None, message, {"INVOICE_CURRENCY": run.invoice.currency, "expected": expected}
+            )

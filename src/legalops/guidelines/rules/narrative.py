@@ -15,12 +15,12 @@ from legalops.guidelines.narrative import Cue
 from legalops.guidelines.params import Param, RuleSettings
 from legalops.guidelines.records import EXPENSE, FEE, Line
 from legalops.guidelines.rules.base import (
+    TARGET,
     Evidence,
     Finding,
     Reduction,
     Rule,
     Run,
-    TARGET,
     classification,
     hours,
     percent_reduction,
@@ -59,7 +59,9 @@ class NarrativeRule(Rule):
         found = run.narrative(index).cues.get(self.id)
         return found if found is not None else (Cue(tuple(extra), "extra_terms") if extra else None)
 
-    def finding(self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings) -> Finding:
+    def finding(
+        self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings
+    ) -> Finding:
         message = f"{self.label}: {quoted(cue.words)}"
         return Finding(index, message, {"words": list(cue.words)}, percent_reduction(settings))
 
@@ -70,23 +72,40 @@ class BlockBilling(NarrativeRule):
 
     def cue(self, run: Run, index: int, line: Line, settings: RuleSettings) -> Cue | None:
         cue = super().cue(run, index, line, settings)
-        enough = cue is not None and (cue.note == "extra_terms" or len(cue.words) >= max(2, settings.integer("min_tasks")))
+        enough = cue is not None and (
+            cue.note == "extra_terms" or len(cue.words) >= max(2, settings.integer("min_tasks"))
+        )
         return cue if enough else None
 
-    def finding(self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings) -> Finding:
+    def finding(
+        self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings
+    ) -> Finding:
         count = len(cue.words)
-        message = f"{count} distinct tasks under one time value ({hours(line.units)} h): {quoted(cue.words)}"
-        evidence: Evidence = {"tasks": list(cue.words), "LINE_ITEM_NUMBER_OF_UNITS": hours(line.units)}
+        message = (
+            f"{count} distinct tasks under one time value ({hours(line.units)} h): "
+            f"{quoted(cue.words)}"
+        )
+        evidence: Evidence = {
+            "tasks": list(cue.words),
+            "LINE_ITEM_NUMBER_OF_UNITS": hours(line.units),
+        }
         return Finding(index, message, evidence, percent_reduction(settings))
 
 
 class VagueDescription(NarrativeRule):
     id = "vague-description"
 
-    def finding(self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings) -> Finding:
+    def finding(
+        self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings
+    ) -> Finding:
         reason = cue.note or "does not say what was done, to what, and why"
         message = f"vague narrative ({reason}): '{line.narrative.strip()}'"
-        return Finding(index, message, {"LINE_ITEM_DESCRIPTION": line.narrative, "reason": reason}, percent_reduction(settings))
+        return Finding(
+            index,
+            message,
+            {"LINE_ITEM_DESCRIPTION": line.narrative, "reason": reason},
+            percent_reduction(settings),
+        )
 
 
 class ClericalWork(NarrativeRule):
@@ -97,10 +116,17 @@ class ClericalWork(NarrativeRule):
 class InternalConference(NarrativeRule):
     id = "internal-conference"
 
-    def finding(self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings) -> Finding:
+    def finding(
+        self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings
+    ) -> Finding:
         detail = cue.note or "internal"
         message = f"conference among the firm's own people ({detail}): {quoted(cue.words)}"
-        return Finding(index, message, {"words": list(cue.words), "participants": detail}, percent_reduction(settings))
+        return Finding(
+            index,
+            message,
+            {"words": list(cue.words), "participants": detail},
+            percent_reduction(settings),
+        )
 
 
 class LearningCurve(NarrativeRule):
@@ -121,7 +147,9 @@ class LegalResearch(NarrativeRule):
     params = {**TERMS, "max_hours_per_invoice": Param("number"), "approval_terms": Param("terms")}
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
-        unapproved = [(i, line) for i, line in run.lines(FEE) if self._unapproved(run, i, line, settings)]
+        unapproved = [
+            (i, line) for i, line in run.lines(FEE) if self._unapproved(run, i, line, settings)
+        ]
         total = sum((line.units or Decimal(0) for _, line in unapproved), Decimal(0))
         cap = settings.decimal("max_hours_per_invoice")
         if not unapproved or total <= cap:
@@ -129,16 +157,26 @@ class LegalResearch(NarrativeRule):
         running = Decimal(0)
         for index, line in unapproved:
             before, running = running, running + (line.units or Decimal(0))
-            message = (f"research without an approval reference: {hours(total)} h on this invoice "
-                       f"(limit {fmt_number(cap)} h): '{line.narrative.strip()}'")
-            evidence = {"research_hours": fmt_number(total), "max_hours_per_invoice": fmt_number(cap), "LINE_ITEM_DESCRIPTION": line.narrative}
-            yield Finding(index, message, evidence, excess_reduction(line, running - max(cap, before)))
+            message = (
+                f"research without an approval reference: {hours(total)} h on this invoice "
+                f"(limit {fmt_number(cap)} h): '{line.narrative.strip()}'"
+            )
+            evidence = {
+                "research_hours": fmt_number(total),
+                "max_hours_per_invoice": fmt_number(cap),
+                "LINE_ITEM_DESCRIPTION": line.narrative,
+            }
+            yield Finding(
+                index, message, evidence, excess_reduction(line, running - max(cap, before))
+            )
 
     def _unapproved(self, run: Run, index: int, line: Line, settings: RuleSettings) -> bool:
         if self.cue(run, index, line, settings) is None:
             return False
         low = line.narrative.lower()
-        return not run.narrative(index).approval and not any(t in low for t in settings.strings("approval_terms"))
+        return not run.narrative(index).approval and not any(
+            t in low for t in settings.strings("approval_terms")
+        )
 
 
 class NonWorkingTravel(NarrativeRule):
@@ -156,25 +194,39 @@ class NonWorkingTravel(NarrativeRule):
             if found is not None:
                 yield found
 
-    def _above_share(self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings) -> Finding | None:
+    def _above_share(
+        self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings
+    ) -> Finding | None:
         full = self._full_rate(run, index, line)
         share = settings.decimal("billable_percent") / 100
         billed_base = (line.units or Decimal(0)) * full
         if not billed_base or line.total <= billed_base * share:
             return None
         billed_pct = fmt_number((line.total / billed_base * 100).quantize(Decimal(1)))
-        message = (f"travel time billed at {billed_pct}% of the {fmt_number(full)} rate "
-                   f"(allowed {fmt_number(share * 100)}%): {quoted(cue.words)}")
-        evidence = {"words": list(cue.words), "full_rate": fmt_number(full), "billable_percent": fmt_number(share * 100)}
+        message = (
+            f"travel time billed at {billed_pct}% of the {fmt_number(full)} rate "
+            f"(allowed {fmt_number(share * 100)}%): {quoted(cue.words)}"
+        )
+        evidence = {
+            "words": list(cue.words),
+            "full_rate": fmt_number(full),
+            "billable_percent": fmt_number(share * 100),
+        }
         return Finding(index, message, evidence, Reduction(TARGET, billed_base * share))
 
     def _full_rate(self, run: Run, index: int, line: Line) -> Decimal:
         match = run.approved_rate(line)
         if match is not None:
             return match.entry.rate
-        own = [other.unit_cost for i, other in run.lines(FEE) if i != index and other.unit_cost
-               and other.timekeeper_id == line.timekeeper_id and other.timekeeper_name == line.timekeeper_name
-               and "non-working-travel" not in run.narrative(i).cues]
+        own = [
+            other.unit_cost
+            for i, other in run.lines(FEE)
+            if i != index
+            and other.unit_cost
+            and other.timekeeper_id == line.timekeeper_id
+            and other.timekeeper_name == line.timekeeper_name
+            and "non-working-travel" not in run.narrative(i).cues
+        ]
         return max(own, default=line.unit_cost or Decimal(0))
 
 
@@ -196,21 +248,43 @@ class WorkBelowLevel(NarrativeRule):
         if cue is None:
             return None
         level = "paralegal" if cue.note in ("clerical", "paralegal", "extra_terms") else "associate"
-        holders = settings.strings("lawyer_classifications" if level == "paralegal" else "senior_classifications")
+        holders = settings.strings(
+            "lawyer_classifications" if level == "paralegal" else "senior_classifications"
+        )
         return Cue(cue.words, level) if classification(line) in holders else None
 
-    def finding(self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings) -> Finding:
+    def finding(
+        self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings
+    ) -> Finding:
         lower = settings.strings(f"{cue.note}_classification")[0]
         entry = None
         if run.rates is not None and line.date is not None:
-            entry = run.rates.class_rate(run.invoice.law_firm_id, run.matter(line), lower, line.date)
+            entry = run.rates.class_rate(
+                run.invoice.law_firm_id, run.matter(line), lower, line.date
+            )
         message = f"{cue.note}-level work billed by {who(line)}: {quoted(cue.words)}"
-        evidence: Evidence = {"words": list(cue.words), "level": cue.note, "lower_classification": lower}
+        evidence: Evidence = {
+            "words": list(cue.words),
+            "level": cue.note,
+            "lower_classification": lower,
+        }
         if entry is None:
-            return Finding(index, f"{message}; no {lower} rate on the rate card to re-price it", evidence)
-        origin = rate_origin_entry(entry.rate, entry.currency, entry.effective_from, entry.source_line)
-        evidence |= {"lower_rate": fmt_number(entry.rate), "effective_from": entry.effective_from.isoformat()}
-        return Finding(index, f"{message}; re-priced at the {lower} rate {origin}", evidence, target_reduction(line, entry.rate))
+            return Finding(
+                index, f"{message}; no {lower} rate on the rate card to re-price it", evidence
+            )
+        origin = rate_origin_entry(
+            entry.rate, entry.currency, entry.effective_from, entry.source_line
+        )
+        evidence |= {
+            "lower_rate": fmt_number(entry.rate),
+            "effective_from": entry.effective_from.isoformat(),
+        }
+        return Finding(
+            index,
+            f"{message}; re-priced at the {lower} rate {origin}",
+            evidence,
+            target_reduction(line, entry.rate),
+        )
 
 
 def rate_origin_entry(rate: Decimal, currency: str, effective: object, source_line: int) -> str:
@@ -222,4 +296,3 @@ class LuxuryTravel(NarrativeRule):
     id = "luxury-travel"
     kinds = (EXPENSE,)
     label = "luxury travel or entertainment expense"
-

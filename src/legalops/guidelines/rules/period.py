@@ -19,14 +19,22 @@ from legalops.guidelines.rules.base import (
 _DATED = (FEE, EXPENSE, "IF", "IE")
 
 
+def _needs_period(run: Run) -> str | None:
+    invoice = run.invoice
+    if invoice.billing_start is None or invoice.billing_end is None:
+        return "the invoice has no billing start and end dates"
+    return None
+
+
+def _needs_invoice_date(run: Run) -> str | None:
+    return None if run.invoice.invoice_date else "the invoice has no invoice date"
+
+
 class LineOutsideBillingPeriod(Rule):
     id = "line-outside-billing-period"
 
     def skip_reason(self, run: Run) -> str | None:
-        invoice = run.invoice
-        if invoice.billing_start is None or invoice.billing_end is None:
-            return "the invoice has no billing start and end dates"
-        return None
+        return _needs_period(run)
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         start, end = run.invoice.billing_start, run.invoice.billing_end
@@ -36,7 +44,10 @@ class LineOutsideBillingPeriod(Rule):
                 side = "before" if line.date < start else "after"
                 message = f"line dated {line.date} is {side} the billing period {start} to {end}"
                 evidence = line_evidence(line, "LINE_ITEM_DATE")
-                evidence |= {"BILLING_START_DATE": start.isoformat(), "BILLING_END_DATE": end.isoformat()}
+                evidence |= {
+                    "BILLING_START_DATE": start.isoformat(),
+                    "BILLING_END_DATE": end.isoformat(),
+                }
                 yield Finding(index, message, evidence)
 
 
@@ -46,14 +57,17 @@ class BillingPeriodSpansMonths(Rule):
     actions = INVOICE_ACTIONS
 
     def skip_reason(self, run: Run) -> str | None:
-        return LineOutsideBillingPeriod.skip_reason(self, run)  # same data: the billing period
+        return _needs_period(run)
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         start, end = run.invoice.billing_start, run.invoice.billing_end
         assert start is not None and end is not None
         if (start.year, start.month) != (end.year, end.month):
             message = f"billing period {start} to {end} spans more than one calendar month"
-            evidence = {"BILLING_START_DATE": start.isoformat(), "BILLING_END_DATE": end.isoformat()}
+            evidence = {
+                "BILLING_START_DATE": start.isoformat(),
+                "BILLING_END_DATE": end.isoformat(),
+            }
             yield Finding(None, message, evidence)
 
 
@@ -76,7 +90,11 @@ class LateInvoice(Rule):
                 f"received {run.context.as_of}, {days} days after the billing period ended "
                 f"on {end} (limit {limit} days)"
             )
-            evidence = {"BILLING_END_DATE": end.isoformat(), "as_of": run.context.as_of.isoformat(), "days": days}
+            evidence = {
+                "BILLING_END_DATE": end.isoformat(),
+                "as_of": run.context.as_of.isoformat(),
+                "days": days,
+            }
             yield Finding(None, message, evidence)
 
 
@@ -85,7 +103,7 @@ class StaleLine(Rule):
     params = {"max_days": Param("int")}
 
     def skip_reason(self, run: Run) -> str | None:
-        return None if run.invoice.invoice_date else "the invoice has no invoice date"
+        return _needs_invoice_date(run)
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         invoice_date = run.invoice.invoice_date
@@ -94,8 +112,14 @@ class StaleLine(Rule):
         for index, line in run.lines(FEE, EXPENSE):
             if line.date is not None and (invoice_date - line.date).days > limit:
                 days = (invoice_date - line.date).days
-                message = f"line dated {line.date} is {days} days older than the invoice date {invoice_date} (limit {limit})"
-                evidence = line_evidence(line, "LINE_ITEM_DATE") | {"INVOICE_DATE": invoice_date.isoformat(), "days": days}
+                message = (
+                    f"line dated {line.date} is {days} days older than the invoice date "
+                    f"{invoice_date} (limit {limit})"
+                )
+                evidence = line_evidence(line, "LINE_ITEM_DATE") | {
+                    "INVOICE_DATE": invoice_date.isoformat(),
+                    "days": days,
+                }
                 yield Finding(index, message, evidence)
 
 
@@ -103,7 +127,7 @@ class FutureDatedLine(Rule):
     id = "future-dated-line"
 
     def skip_reason(self, run: Run) -> str | None:
-        return StaleLine.skip_reason(self, run)
+        return _needs_invoice_date(run)
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         invoice_date = run.invoice.invoice_date
@@ -111,5 +135,7 @@ class FutureDatedLine(Rule):
         for index, line in run.lines(FEE, EXPENSE):
             if line.date is not None and line.date > invoice_date:
                 message = f"line dated {line.date} is after the invoice date {invoice_date}"
-                evidence = line_evidence(line, "LINE_ITEM_DATE") | {"INVOICE_DATE": invoice_date.isoformat()}
+                evidence = line_evidence(line, "LINE_ITEM_DATE") | {
+                    "INVOICE_DATE": invoice_date.isoformat()
+                }
                 yield Finding(index, message, evidence)

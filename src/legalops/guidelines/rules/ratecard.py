@@ -23,10 +23,13 @@ _NO_RATES = "no rate card given (--rates)"
 
 
 def rate_origin(match: RateMatch) -> str:
-    """"approved 300.00 effective 2026-01-01 (RATES.csv line 4, by timekeeper id)"."""
+    """ "approved 300.00 effective 2026-01-01 (RATES.csv line 4, by timekeeper id)"."""
     entry = match.entry
     where = f"rate card line {entry.source_line}, " if entry.source_line else ""
-    return f"approved {fmt_number(entry.rate)} {entry.currency} effective {entry.effective_from} ({where}matched by {match.basis})"
+    return (
+        f"approved {fmt_number(entry.rate)} {entry.currency} effective {entry.effective_from} "
+        f"({where}matched by {match.basis})"
+    )
 
 
 def rate_evidence(match: RateMatch) -> dict[str, object]:
@@ -51,15 +54,29 @@ class UnapprovedTimekeeper(Rule):
         for index, line in run.lines(FEE):
             if line.date is None or run.approved_rate(line) is not None:
                 continue
-            yield Finding(index, self._message(run, line), line_evidence(line, "TIMEKEEPER_ID", "TIMEKEEPER_NAME", "TIMEKEEPER_CLASSIFICATION", "LINE_ITEM_DATE"))
+            yield Finding(
+                index,
+                self._message(run, line),
+                line_evidence(
+                    line,
+                    "TIMEKEEPER_ID",
+                    "TIMEKEEPER_NAME",
+                    "TIMEKEEPER_CLASSIFICATION",
+                    "LINE_ITEM_DATE",
+                ),
+            )
 
     def _message(self, run: Run, line: Line) -> str:
         assert run.rates is not None
         firm = run.invoice.law_firm_id
-        rows = run.rates.applicable(firm, run.matter(line), (line.timekeeper_id, line.timekeeper_name, classification(line)))
+        rows = run.rates.applicable(
+            firm, run.matter(line), (line.timekeeper_id, line.timekeeper_name, classification(line))
+        )
         if not rows:
             return f"{who(line)} is not on the approved rate card of firm {firm}"
-        spans = ", ".join(f"{r.entry.effective_from} to {r.entry.effective_to or 'open'}" for r in rows)
+        spans = ", ".join(
+            f"{r.entry.effective_from} to {r.entry.effective_to or 'open'}" for r in rows
+        )
         return f"{who(line)} has no approved rate effective on {line.date} (approved {spans})"
 
 
@@ -76,8 +93,13 @@ class RateAboveApproved(Rule):
             if match is None or line.unit_cost is None or match.entry.currency != run.currency:
                 continue
             if line.unit_cost > match.entry.rate:
-                message = f"rate {fmt_number(line.unit_cost)} for {who(line)} on {line.date} is above the {rate_origin(match)}"
-                evidence = line_evidence(line, "LINE_ITEM_UNIT_COST", "LINE_ITEM_DATE") | rate_evidence(match)
+                message = (
+                    f"rate {fmt_number(line.unit_cost)} for {who(line)} on {line.date} is above "
+                    f"the {rate_origin(match)}"
+                )
+                evidence = line_evidence(
+                    line, "LINE_ITEM_UNIT_COST", "LINE_ITEM_DATE"
+                ) | rate_evidence(match)
                 yield Finding(index, message, evidence, target_reduction(line, match.entry.rate))
 
 
@@ -90,5 +112,7 @@ class DisallowedClassification(Rule):
         for index, line in run.lines(FEE):
             code = classification(line)
             if code in disallowed:
-                message = f"{who(line)}: classification {code} is not billable under these guidelines"
+                message = (
+                    f"{who(line)}: classification {code} is not billable under these guidelines"
+                )
                 yield Finding(index, message, line_evidence(line, "TIMEKEEPER_CLASSIFICATION"))

@@ -34,7 +34,11 @@ class MultipleAttendance(Rule):
         by_day: dict[date, list[list[tuple[int, Event]]]] = defaultdict(list)
         for index, line in run.lines(FEE):
             event = run.narrative(index).event
-            if event is None or line.date is None or any(t in line.narrative.lower() for t in ignore):
+            if (
+                event is None
+                or line.date is None
+                or any(t in line.narrative.lower() for t in ignore)
+            ):
                 continue
             groups = by_day[line.date]
             home = next((g for g in groups if any(event.same_as(e) for _, e in g)), None)
@@ -44,9 +48,13 @@ class MultipleAttendance(Rule):
                 home.append((index, event))
         return [group for groups in by_day.values() for group in groups]
 
-    def _flag(self, run: Run, group: list[tuple[int, Event]], limit: int, settings: RuleSettings) -> Iterator[Finding]:
+    def _flag(
+        self, run: Run, group: list[tuple[int, Event]], limit: int, settings: RuleSettings
+    ) -> Iterator[Finding]:
         lines = run.invoice.lines
-        ranked = sorted(group, key=lambda item: (-(lines[item[0]].unit_cost or Decimal(0)), item[0]))
+        ranked = sorted(
+            group, key=lambda item: (-(lines[item[0]].unit_cost or Decimal(0)), item[0])
+        )
         kept: list[str] = []
         kept_lines: set[int] = set()
         for index, _ in ranked:
@@ -58,10 +66,16 @@ class MultipleAttendance(Rule):
         names = sorted({who(lines[i]) for i, _ in group})
         event = group[0][1]
         first = lines[group[0][0]]
-        message = (f"{len(names)} timekeepers billed the same {event.kind} on {first.date} "
-                   f"(limit {limit}): {'; '.join(names)}")
+        message = (
+            f"{len(names)} timekeepers billed the same {event.kind} on {first.date} "
+            f"(limit {limit}): {'; '.join(names)}"
+        )
         for index, found in group:
             if index not in kept_lines:
-                evidence = {"event": found.words, "date": str(first.date), "timekeepers": names,
-                            "kept": [lines[i].number for i in sorted(kept_lines)]}
+                evidence = {
+                    "event": found.words,
+                    "date": str(first.date),
+                    "timekeepers": names,
+                    "kept": [lines[i].number for i in sorted(kept_lines)],
+                }
                 yield Finding(index, message, evidence, percent_reduction(settings))

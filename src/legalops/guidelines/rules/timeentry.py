@@ -45,9 +45,14 @@ class TimeIncrement(Rule):
         for index, line in run.lines(FEE):
             if line.units is not None and line.units % step:
                 down = floor_to(line.units, step)
-                message = f"{hours(line.units)} h is not a multiple of {fmt_number(step)} h (rounded down: {hours(down)} h)"
+                message = (
+                    f"{hours(line.units)} h is not a multiple of {fmt_number(step)} h (rounded "
+                    f"down: {hours(down)} h)"
+                )
                 reduction = excess_reduction(line, line.units - down)
-                yield Finding(index, message, line_evidence(line, "LINE_ITEM_NUMBER_OF_UNITS"), reduction)
+                yield Finding(
+                    index, message, line_evidence(line, "LINE_ITEM_NUMBER_OF_UNITS"), reduction
+                )
 
 
 class DailyHoursCap(Rule):
@@ -70,9 +75,17 @@ class DailyHoursCap(Rule):
         if total <= cap:
             return
         first = lines[0]
-        message = f"{who(first)} billed {hours(total)} h on {first.date} across {len(lines)} line(s) (cap {fmt_number(cap)} h)"
-        evidence = {"timekeeper": first.timekeeper_name or first.timekeeper_id, "date": str(first.date),
-                    "day_hours": fmt_number(total), "max_hours": fmt_number(cap), "lines": [line.number for line in lines]}
+        message = (
+            f"{who(first)} billed {hours(total)} h on {first.date} across {len(lines)} line(s) "
+            f"(cap {fmt_number(cap)} h)"
+        )
+        evidence = {
+            "timekeeper": first.timekeeper_name or first.timekeeper_id,
+            "date": str(first.date),
+            "day_hours": fmt_number(total),
+            "max_hours": fmt_number(cap),
+            "lines": [line.number for line in lines],
+        }
         running = Decimal(0)
         for index, line in zip(indexes, lines, strict=True):
             before, running = running, running + (line.units or Decimal(0))
@@ -91,4 +104,9 @@ class LongEntry(Rule):
         for index, line in run.lines(FEE):
             if line.units is not None and line.units > cap:
                 message = f"single entry of {hours(line.units)} h (limit {fmt_number(cap)} h)"
-                yield Finding(index, message, line_evidence(line, "LINE_ITEM_NUMBER_OF_UNITS"), excess_reduction(line, line.units - cap))
+                yield Finding(
+                    index,
+                    message,
+                    line_evidence(line, "LINE_ITEM_NUMBER_OF_UNITS"),
+                    excess_reduction(line, line.units - cap),
+                )
