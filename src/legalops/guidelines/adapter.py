@@ -56,3 +56,43 @@ def _timekeeper_name(item: model.LineItem) -> str:
         return item.timekeeper_name
     parts = [part for part in (item.timekeeper_last_name, item.timekeeper_first_name) if part]
     return ", ".join(parts)
+
+
+def ledes_from_invoice(invoice: Invoice) -> model.Invoice:
+    """The reverse: engine records as a LEDES invoice, for `legalops.ledes.write` (test and
+    benchmark files, and the platform's pre-flight exports)."""
+    items = tuple(_item(line) for line in invoice.lines)
+    return model.Invoice(
+        invoice_number=invoice.invoice_number,
+        invoice_date=invoice.invoice_date,
+        law_firm_id=invoice.law_firm_id,
+        client_id=invoice.client_id or "CLIENT",
+        client_matter_id=invoice.client_matter_id,
+        law_firm_matter_id=invoice.law_firm_matter_id or invoice.client_matter_id,
+        billing_start_date=invoice.billing_start,
+        billing_end_date=invoice.billing_end,
+        description="For services rendered",
+        currency=invoice.currency,
+        total=sum((line.total for line in invoice.lines), _ZERO),
+        line_items=items,
+    )
+
+
+def _item(line: Line) -> model.LineItem:
+    return model.LineItem(
+        line_item_number=line.number,
+        type=line.kind,
+        total=line.total,
+        date=line.date,
+        units=line.units,
+        unit_cost=line.unit_cost,
+        adjustment_amount=line.adjustment,
+        task_code=line.task_code or None,
+        activity_code=line.activity_code or None,
+        expense_code=line.expense_code or None,
+        timekeeper_id=line.timekeeper_id or None,
+        timekeeper_name=line.timekeeper_name or None,
+        timekeeper_classification=line.classification or None,
+        description=line.narrative or None,
+        client_matter_id=line.client_matter_id or None,
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from legalops.guidelines.tomlpos import KeyLines, Path
 DEFAULT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "default.toml")
 MATCH_KEYS = ("law_firm_id", "client_matter_id", "matter_type")
 _HEADER_KEYS = {"name": str, "version": str, "effective": date, "currency": str, "description": str}
+
+_TOML_POSITION = re.compile(r"at line (\d+)")
 
 RuleTable = dict[str, dict[str, Any]]  # rule id -> key -> converted value
 
@@ -195,7 +198,9 @@ def _parse(data: bytes, filename: str) -> tuple[dict[str, Any], _Checker]:
     except UnicodeDecodeError as exc:
         raise ConfigError([Problem(filename, None, "", f"not UTF-8 text: {exc}")]) from exc
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        # Python 3.12's tomllib puts the position only in the message: "(at line 6, column 20)".
+        found = _TOML_POSITION.search(str(exc))
+        line = int(found.group(1)) if found else None
         raise ConfigError([Problem(filename, line, "", f"invalid TOML: {exc}")]) from exc
     return document, _Checker(source, filename)
 
