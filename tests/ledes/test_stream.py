@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ledes_builders import EXPENSE, FEE, FEE2, ledes_1998b
 
-from legalops.ledes import Issue, parse, stream, validate_file
+from legalops.ledes import Issue, parse, stream, validate, validate_file
 
 SECOND = {"INVOICE_NUMBER": "96543", "INVOICE_TOTAL": "700"}
 
@@ -52,3 +52,14 @@ def test_reopened_invoice_is_merged_in_parse() -> None:
     result = parse(text)
     assert result.valid, [i.message for i in result.errors]
     assert [len(i.line_items) for i in result.invoices] == [3, 1]
+
+
+def test_reopened_invoice_in_bounded_memory_validation() -> None:
+    """validate() packs finished invoices; a reopened one is unpacked and still checked."""
+    lines = [FEE, {**FEE2, **SECOND}, {**FEE2, "LINE_ITEM_NUMBER": "2"}, EXPENSE]
+    assert validate(ledes_1998b(*lines, header={"INVOICE_TOTAL": "1370.00"})).valid
+    lines[3] = {**EXPENSE, "CLIENT_ID": "00712"}  # line 6: 96542 again, after 96543
+    text = ledes_1998b(*lines, header={"INVOICE_TOTAL": "1370.00"})
+    assert [(i.line, i.field, i.code) for i in validate(text).errors] == [
+        (6, "CLIENT_ID", "inconsistent-invoice-field")
+    ]

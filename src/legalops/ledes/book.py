@@ -40,15 +40,19 @@ class InvoiceState:
         "items",
         "matters",
         "timekeepers",
+        "packed",
     )
 
     def __init__(
         self, number: str, key: tuple[str, ...], lineno: int, first: list[str], build: bool
     ) -> None:
         self.number = number
-        self.key = key
+        self.key: tuple[str, ...] | None = key  # invoice-level values; packed when closed
+        self.packed = ""
         self.first_line = lineno
-        self.first = first  # the first line's fields: header values and messages
+        # The first line's fields, kept only to build the Invoice record (parse mode); checks
+        # read header values from `key`, so validation keeps no line text per invoice.
+        self.first: list[str] | None = first if build else None
         self.sum_total = ZERO
         self.sum_tax = ZERO
         self.sums_ok = True  # False once a line total could not be read
@@ -67,9 +71,24 @@ class InvoiceState:
     def absorb(self) -> None:
         self.lines += len(self.totals)
         self.sum_total += sum(self.totals, ZERO)
-        self.sum_tax += sum(self.taxes, ZERO)
+        if self.taxes:
+            self.sum_tax += sum(self.taxes, ZERO)
         self.totals.clear()
         self.taxes.clear()
+
+    def values(self) -> tuple[str, ...]:
+        """The invoice-level values (the key), packed or not."""
+        return self.key if self.key is not None else tuple(self.packed.split("|"))
+
+    def pack(self) -> None:
+        """Shrink a finished invoice to what the end-of-file checks need (bounded memory):
+        one string instead of a tuple of strings; no line numbers, no period strings. Values
+        cannot hold "|" (they were split on it), so the packing is lossless."""
+        if self.key is not None:
+            self.packed = "|".join(self.key)
+            self.key = None
+        self.numbers = None
+        self.start = self.end = ""
 
 
 class InvoiceBook:
@@ -87,6 +106,7 @@ class InvoiceBook:
         self.build = build
         self.on_invoice = on_invoice
         self.states: dict[str, InvoiceState] = {}
+        self._pos = {column: j for j, column in enumerate(layout.invoice_idx)}
         self.current: InvoiceState | None = None
 
     def switch(self, f: list[str], lineno: int) -> InvoiceState:
@@ -98,43 +118,52 @@ class InvoiceBook:
         if state is None:
             state = InvoiceState(number, self.layout.invoice_key(f), lineno, f, self.build)
             self.states[number] = state
-            self._check_period(state)
-        elif state.numbers is None:
+            self._check_period(state, report=True)
+        elif state.key is None:  # reopened: its lines resume after another invoice's
+            state.key = state.values()
             state.numbers = set()
+            header = self._header(state)
+            state.start, state.end = header[col.BILLING_START], header[col.BILLING_END]
+            self._check_period(state, report=False)
         self.current = state
         return state
 
     def _close(self, state: InvoiceState) -> None:
         state.absorb()
-        state.numbers = None  # bounded memory: forget line numbers of finished invoices
+        if not self.build:
+            state.pack()
+        else:
+            state.numbers = None  # bounded memory: forget line numbers of finished invoices
         if self.on_invoice is not None and state.items is not None:
             self.on_invoice(self._record(state))
             state.items = []
 
-    def _check_period(self, state: InvoiceState) -> None:
+    def _check_period(self, state: InvoiceState, *, report: bool) -> None:
         start, end = parse_date8(state.start), parse_date8(state.end)
         if start is None or end is None:
             state.start = state.end = ""  # unreadable period: no outside-period warnings
         elif start > end:
-            self.sink.error(
-                "period",
-                state.first_line,
-                "BILLING_START_DATE",
-                f"BILLING_START_DATE {state.start} is after BILLING_END_DATE "
-                f"{state.end} (invoice {state.number})",
-            )
+            if report:
+                self.sink.error(
+                    "period",
+                    state.first_line,
+                    "BILLING_START_DATE",
+                    f"BILLING_START_DATE {state.start} is after BILLING_END_DATE "
+                    f"{state.end} (invoice {state.number})",
+                )
             state.start = state.end = ""
 
     def inconsistent(self, state: InvoiceState, f: list[str], lineno: int) -> None:
         """Report every invoice-level field of this line that differs from the first line."""
         names = self.layout.names
         for i in self.layout.invoice_idx:
-            if f[i] != state.first[i]:
+            first = state.values()[self._pos[i]]
+            if f[i] != first:
                 self.sink.error(
                     "inconsistent-invoice-field",
                     lineno,
                     names[i],
-                    f"{names[i]} {f[i]!r} differs from {state.first[i]!r} on line "
+                    f"{names[i]} {f[i]!r} differs from {first!r} on line "
                     f"{state.first_line}, the first line of invoice {state.number} "
                     "(invoice-level fields must be the same on every line)",
                 )
@@ -168,10 +197,15 @@ class InvoiceBook:
                 out.append(self._record(state))
         return out
 
+    def _header(self, state: InvoiceState) -> dict[int, str]:
+        """The invoice-level values of an invoice by column (from its key)."""
+        values = state.values()
+        return {column: values[j] for column, j in self._pos.items()}
+
     def _check_totals(self, state: InvoiceState) -> None:
         if not state.sums_ok:
             return
-        first = state.first
+        first = self._header(state)
         stated = quiet_decimal(first[col.INVOICE_TOTAL])
         if stated is not None and abs(stated - state.sum_total) > TOLERANCE:
             self.sink.error(
@@ -186,7 +220,7 @@ class InvoiceBook:
             self._check_tax_totals(state, stated)
 
     def _check_tax_totals(self, state: InvoiceState, gross: Decimal | None) -> None:
-        first, sink = state.first, self.sink
+        first, sink = self._header(state), self.sink
         tax_text = first[col.INVOICE_TAX_TOTAL]
         tax = quiet_decimal(tax_text)
         if tax is not None and abs(tax - state.sum_tax) > TOLERANCE:
@@ -297,6 +331,7 @@ def _party(f: list[str], start: int, tax_id: str | None) -> Party:
 
 def invoice_record(layout: Layout, state: InvoiceState) -> Invoice:
     f, tax = state.first, layout.has_tax
+    assert f is not None, "records are built only in parse mode, which keeps the first line"
     return Invoice(
         invoice_number=state.number,
         invoice_date=parse_date8(f[col.INVOICE_DATE]),

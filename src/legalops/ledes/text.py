@@ -38,6 +38,9 @@ from legalops.ledes.source import first_non_ascii, repair_line
 
 ZERO = Decimal(0)
 _D = Decimal
+# Entries per check cache (profiles, matters, amounts): caps memory on files whose values never
+# repeat; a full cache is emptied and refilled, which costs only speed.
+_CACHE_MAX = 20_000
 
 
 class TextScanner:
@@ -265,7 +268,7 @@ class TextScanner:
             tax = _D(values[5] or 0) if has_tax else ZERO
             if abs(units * cost + adj + tax - total) > TOLERANCE:
                 return None
-            if len(good) > 100_000:  # bound memory
+            if len(good) > _CACHE_MAX:  # bound memory
                 good.clear()
             good[values] = (total, tax)
             return total, tax
@@ -290,7 +293,7 @@ class TextScanner:
                 return False
             if any(not v and line_type in s.required for s, v in zip(fields, values, strict=True)):
                 return False
-            if len(good) > 100_000:  # bound memory on files with endless distinct combinations
+            if len(good) > _CACHE_MAX:  # bound memory on files with endless distinct combinations
                 good.clear()
             good.add(values)
             return True
