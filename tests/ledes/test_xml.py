@@ -170,3 +170,16 @@ def test_unknown_root_is_a_header_error() -> None:
 
 def test_no_invoice_is_empty() -> None:
     assert [i.code for i in parse("<ledesxml><firm/></ledesxml>").errors] == ["empty"]
+
+
+def test_ledes_2000_is_read_experimentally_with_its_aliases() -> None:
+    doc = (
+        document(root="<ledes2000>", close="</ledes2000>")
+        .replace("task_code>", "acca_task>")
+        .replace("<lf_id>FR12</lf_id>", "<lf_tax_id>FR12</lf_tax_id>")
+    )
+    result = parse(doc)
+    assert (result.format, result.valid, result.experimental) == ("LEDES2000", True, True)
+    assert result.as_json("a.xml")["experimental"] is True
+    assert result.invoices[0].law_firm_id == "FR12"
+    assert result.invoices[0].line_items[0].task_code == "L230"
