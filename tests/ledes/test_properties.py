@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from legalops.ledes import Invoice, LineItem, parse, validate, write
+from legalops.ledes import Invoice, LineItem, parse, validate, validate_file, write
 
 text = st.text(
     alphabet=st.characters(min_codepoint=32, max_codepoint=126, blacklist_characters="|[]"),
@@ -137,3 +137,41 @@ pipe_soup = st.lists(
 def test_ledes_looking_junk_gives_a_result(parts: list[str]) -> None:
     result = parse("".join(parts))
     assert result.valid or result.errors
+
+
+@given(st.text(max_size=500))
+def test_any_text_gives_a_result(data: str) -> None:
+    result = parse(data)
+    assert result.valid or result.errors
+
+
+@given(invoices())
+def test_xml_write_then_parse_keeps_amounts(invoice: Invoice) -> None:
+    from dataclasses import replace
+
+    result = parse(write([replace(invoice, currency="USD")], "XML2.2"))
+    assert not result.errors, [i.message for i in result.errors]
+    (back,) = result.invoices
+    assert back.total == invoice.total and back.currency == "USD"
+    assert [
+        (i.units, i.unit_cost, i.adjustment_amount, i.total, i.date, i.task_code)
+        for i in back.line_items
+    ] == [
+        (i.units, i.unit_cost, i.adjustment_amount, i.total, i.date, i.task_code)
+        for i in invoice.line_items
+    ]
+
+
+@given(pipe_soup)
+def test_streaming_validation_equals_in_memory(parts: list[str]) -> None:
+    import os
+    import tempfile
+
+    data = "".join(parts).encode("utf-8")
+    handle, name = tempfile.mkstemp(suffix=".txt")
+    try:
+        os.write(handle, data)
+        os.close(handle)
+        assert validate_file(name).issues == validate(data).issues
+    finally:
+        os.unlink(name)

@@ -138,7 +138,7 @@ class _Prefixed(io.RawIOBase):
 
 
 def _run(data: bytes | str, *, build: bool) -> ParseResult:
-    raw = data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     kind = sniff(raw[:_SNIFF_BYTES])
     envelope = None
     if kind == "mime":
