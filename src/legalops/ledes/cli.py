@@ -68,11 +68,17 @@ def main(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     except SystemExit as stop:  # --help
         return int(stop.code or 0)
-    if args.command == "validate":
-        return _validate(args.files, as_json=args.json)
-    return _convert(
-        args.input, args.to, args.output, currency=args.currency, allow_loss=args.allow_loss
-    )
+    try:
+        if args.command == "validate":
+            return _validate(args.files, as_json=args.json)
+        return _convert(
+            args.input, args.to, args.output, currency=args.currency, allow_loss=args.allow_loss
+        )
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _validate(files: list[str], *, as_json: bool) -> int:
