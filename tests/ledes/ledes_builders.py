@@ -195,3 +195,78 @@ def bi_invoice(header: dict[str, str] | None = None, **changes: str) -> str:
     return ledes_98bi(
         {**BI_FEE, **changes}, BI_FEE2, BI_EXPENSE, header={**BI_TOTALS, **(header or {})}
     )
+
+
+XML_FEE = """\
+        <fee>
+          <charge_date>2007-04-16</charge_date>
+          <tk_id>JD</tk_id>
+          <tk_level>PARTNR</tk_level>
+          <charge_desc>Draft motion</charge_desc>
+          <task_code>L230</task_code>
+          <task_activity>A101</task_activity>
+          <charge_type>U</charge_type>
+          <units>{units}</units>
+          <rate>500.00</rate>
+          <base_amount>{base}</base_amount>
+          <item_disc_cred_amount>0.00</item_disc_cred_amount>
+          <total_amount>{total}</total_amount>
+          <file_item_nbr>{nbr}</file_item_nbr>
+          <tax_item_fee><tx_id>1</tx_id><file_item_nbr>9{nbr}</file_item_nbr></tax_item_fee>
+        </fee>
+"""
+
+
+def xml_document(
+    *,
+    root: str = '<ledesxml xmlns="http://www.ledes.org/ledes20.xsd">',
+    close: str = "</ledesxml>",
+    fees: str | None = None,
+    net_due: str = "1175.00",
+    tax: str = "175.00",
+    start: str = "2007-04-01",
+    currency: str = "GBP",
+) -> str:
+    """One firm/client/invoice/matter with two fees of 500 at 17.5 % VAT = 1175.00."""
+    if fees is None:
+        fees = XML_FEE.format(units="1", base="500.00", total="500.00", nbr="10") + XML_FEE.format(
+            units="1", base="500.00", total="500.00", nbr="11"
+        )
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+{root}
+  <firm>
+    <lf_id>FR12</lf_id>
+    <lf_name>Alpha &amp; Beta</lf_name>
+    <file_item_nbr>1</file_item_nbr>
+    <tax><tx_id>1</tx_id><tax_type>VAT</tax_type><tax_rate_percent>.175</tax_rate_percent>
+      <file_item_nbr>2</file_item_nbr></tax>
+    <client>
+      <cl_id>Omega</cl_id>
+      <cl_tax_id>12-3456789</cl_tax_id>
+      <file_item_nbr>3</file_item_nbr>
+      <invoice>
+        <inv_id>1234</inv_id>
+        <inv_date>2007-05-16</inv_date>
+        <inv_currency>{currency}</inv_currency>
+        <inv_start_date>{start}</inv_start_date>
+        <inv_end_date>2007-04-30</inv_end_date>
+        <inv_total_tax>{tax}</inv_total_tax>
+        <inv_total_net_due>{net_due}</inv_total_net_due>
+        <file_item_nbr>4</file_item_nbr>
+        <matter>
+          <cl_matter_id>ABC123</cl_matter_id>
+          <lf_matter_id>DFG456</lf_matter_id>
+          <matter_name>Dog v. Cat</matter_name>
+          <matter_total_detail_fees>1000.00</matter_total_detail_fees>
+          <matter_tax_on_fees>175.00</matter_tax_on_fees>
+          <matter_total_due>1175.00</matter_total_due>
+          <file_item_nbr>5</file_item_nbr>
+          <tksum><tk_id>JD</tk_id><tk_lname>Doe</tk_lname><tk_fname>Jane</tk_fname>
+            <tk_level>PARTNR</tk_level><tk_rate>500.00</tk_rate>
+            <file_item_nbr>6</file_item_nbr></tksum>
+{fees}        </matter>
+      </invoice>
+    </client>
+  </firm>
+{close}
+"""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledes_builders import bi_invoice, fee_invoice
-from test_xml import document
+from ledes_builders import bi_invoice, fee_invoice, xml_document
 
 from legalops.ledes import ConversionError, convert, parse, write
 
@@ -81,9 +80,9 @@ def test_98bi_reported_tax_has_no_place_in_xml() -> None:
 
 
 def test_xml_round_trip_between_versions() -> None:
-    out = convert(document(), "XML2.1")
+    out = convert(xml_document(), "XML2.1")
     assert parse(out).format == "XML2.1"
-    assert renumbered(summary(convert(out, "XML2.0"))) == renumbered(summary(document()))
+    assert renumbered(summary(convert(out, "XML2.0"))) == renumbered(summary(xml_document()))
 
 
 def test_1998b_to_98bi_is_refused_for_what_1998b_lacks() -> None:
