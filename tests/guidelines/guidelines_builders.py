@@ -13,14 +13,17 @@ from legalops.guidelines.rates import RateBook, parse_rates
 from legalops.guidelines.records import Invoice, Line, ReviewContext
 from legalops.guidelines.results import Flag, InvoiceResult
 
-
 DATA = Path(__file__).parent / "data"
 AS_OF = date(2026, 3, 10)
 FIRM = "36-1234567"
 MATTER = "M-100"
 
 
-def fee(number: str = "1", narrative: str = "Draft motion to compel production of 2024 sales ledgers", **kw: Any) -> Line:
+def fee(
+    number: str = "1",
+    narrative: str = "Draft motion to compel production of 2024 sales ledgers",
+    **kw: Any,
+) -> Line:
     """A plain, compliant fee line; keyword arguments override any field."""
     units = Decimal(str(kw.pop("units", "2.0")))
     rate = Decimal(str(kw.pop("unit_cost", "300")))
@@ -39,11 +42,15 @@ def fee(number: str = "1", narrative: str = "Draft motion to compel production o
         "narrative": narrative,
         "position": int(number) + 2 if number.isdigit() else 0,
     }
-    values.update({k: (Decimal(str(v)) if k in ("total", "adjustment") else v) for k, v in kw.items()})
+    values.update(
+        {k: (Decimal(str(v)) if k in ("total", "adjustment") else v) for k, v in kw.items()}
+    )
     return Line(**values)
 
 
-def expense(number: str = "9", narrative: str = "Court reporter fee, deposition of J. Ruiz", **kw: Any) -> Line:
+def expense(
+    number: str = "9", narrative: str = "Court reporter fee, deposition of J. Ruiz", **kw: Any
+) -> Line:
     units = Decimal(str(kw.pop("units", "1")))
     cost = Decimal(str(kw.pop("unit_cost", "250")))
     values: dict[str, Any] = {
@@ -79,14 +86,16 @@ def guidelines(toml: str) -> Guidelines:
     return parse_guidelines((header + toml).encode(), "test.toml")
 
 
-RATES_HEADER = "law_firm_id,timekeeper_id,timekeeper_name,classification,rate,currency,effective_from,effective_to,client_matter_id\n"
+RATES_HEADER = "law_firm_id,timekeeper_id,timekeeper_name,classification,rate,currency,effective_from,effective_to,client_matter_id\n"  # noqa: E501
 
 
 def rates(*rows: str) -> RateBook:
     return parse_rates(RATES_HEADER + "\n".join(rows) + "\n", "RATES.csv")
 
 
-def run(inv: Invoice, toml: str = "", *, book: RateBook | None = None, **context: Any) -> InvoiceResult:
+def run(
+    inv: Invoice, toml: str = "", *, book: RateBook | None = None, **context: Any
+) -> InvoiceResult:
     ctx = ReviewContext(as_of=context.pop("as_of", AS_OF), **context)
     return review(inv, ctx, guidelines(toml), rates=book)
 

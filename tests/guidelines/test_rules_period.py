@@ -16,7 +16,10 @@ class TestLineOutsideBillingPeriod:
         assert flag.evidence["BILLING_START_DATE"] == "2026-02-01"
 
     def test_lines_inside_the_period_pass(self) -> None:
-        assert not flags(run(invoice(fee(date=date(2026, 2, 1)), fee("2", date=date(2026, 2, 28)))), "line-outside-billing-period")
+        assert not flags(
+            run(invoice(fee(date=date(2026, 2, 1)), fee("2", date=date(2026, 2, 28)))),
+            "line-outside-billing-period",
+        )
 
     def test_no_billing_period_skips_the_rule(self) -> None:
         result = run(invoice(fee(), billing_start=None))
@@ -33,27 +36,39 @@ class TestBillingPeriodSpansMonths:
         assert not flags(run(invoice(fee())), "billing-period-spans-months")
 
     def test_same_month_of_another_year_still_spans(self) -> None:
-        result = run(invoice(fee(date=date(2025, 2, 10)), billing_start=date(2025, 2, 1), billing_end=date(2026, 2, 28)))
+        result = run(
+            invoice(
+                fee(date=date(2025, 2, 10)),
+                billing_start=date(2025, 2, 1),
+                billing_end=date(2026, 2, 28),
+            )
+        )
         assert flags(result, "billing-period-spans-months")
 
 
 class TestLateInvoice:
     def test_late_names_days_and_limit(self) -> None:
         [(_, flag)] = flags(run(invoice(fee()), as_of=date(2026, 6, 30)), "late-invoice")
-        assert "122 days after the billing period ended on 2026-02-28 (limit 90 days)" in flag.message
+        assert (
+            "122 days after the billing period ended on 2026-02-28 (limit 90 days)" in flag.message
+        )
         assert flag.evidence["days"] == 122
 
     def test_on_the_limit_is_not_late(self) -> None:
         assert not flags(run(invoice(fee()), as_of=date(2026, 5, 29)), "late-invoice")
 
     def test_limit_is_a_parameter(self) -> None:
-        result = run(invoice(fee()), "[rules.late-invoice]\nmax_days = 30\n", as_of=date(2026, 4, 1))
+        result = run(
+            invoice(fee()), "[rules.late-invoice]\nmax_days = 30\n", as_of=date(2026, 4, 1)
+        )
         assert flags(result, "late-invoice")
 
 
 class TestStaleLine:
     def test_old_line(self) -> None:
-        [(_, flag)] = flags(run(invoice(fee(date=date(2025, 11, 1)), billing_start=date(2025, 11, 1))), "stale-line")
+        [(_, flag)] = flags(
+            run(invoice(fee(date=date(2025, 11, 1)), billing_start=date(2025, 11, 1))), "stale-line"
+        )
         assert flag.action == "reject-line" and flag.evidence["days"] == 122
 
     def test_recent_line(self) -> None:

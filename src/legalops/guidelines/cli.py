@@ -8,6 +8,7 @@ or above `--fail-on`; 2 usage error, unreadable input, invalid guidelines or rat
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,12 +17,13 @@ from legalops.guidelines.adapter import invoice_from_ledes
 from legalops.guidelines.config import Guidelines, default_guidelines, load_guidelines
 from legalops.guidelines.engine import review
 from legalops.guidelines.errors import ConfigError
+from legalops.guidelines.fastread import read_validated
 from legalops.guidelines.params import ACTION_RANK, ACTIONS
 from legalops.guidelines.rates import RateBook, load_rates
-from legalops.guidelines.records import ReviewContext
-from legalops.guidelines.report import human, invoice_json, run_json
+from legalops.guidelines.records import Invoice, ReviewContext
+from legalops.guidelines.report import human, invoice_json_text, run_json
 from legalops.guidelines.results import InvoiceResult
-from legalops.ledes import parse
+from legalops.ledes import parse, validate
 from legalops.ledes.model import ParseResult
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -65,11 +67,14 @@ def _parser() -> argparse.ArgumentParser:
 
 @dataclass
 class _Outcome:
-    entries: list[dict[str, object]] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
+    as_json: bool
+    entries: list[str] = field(default_factory=list)  # JSON texts or human reports, per invoice
     unreadable: bool = False
     invalid: bool = False
     failed: bool = False
+
+    def add(self, entry: str) -> None:
+        self.entries.append(entry)
 
     def exit_code(self) -> int:
         if self.unreadable:
@@ -89,13 +94,13 @@ def main(argv: list[str]) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     context = ReviewContext(as_of=args.as_of or datetime.now().astimezone().date())
-    outcome = _Outcome()
+    outcome = _Outcome(as_json=args.json)
     for file in args.files:
         _review_file(file, context, guidelines, rates, args.fail_on, outcome)
     if args.json:
         sys.stdout.write(run_json(context.as_of, guidelines, outcome.entries) + "\n")
     else:
-        sys.stdout.write(_header(context, guidelines) + "\n\n".join(outcome.text) + "\n")
+        sys.stdout.write(_header(context, guidelines) + "\n\n".join(outcome.entries) + "\n")
     return outcome.exit_code()
 
 
@@ -121,17 +126,31 @@ def _review_file(
         print(f"legalops review: {file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         outcome.unreadable = True
         return
+    invoices = _invoices(data, file, outcome)
+    for invoice in invoices or ():
+        result = review(invoice, context, guidelines, rates=rates)
+        outcome.add(invoice_json_text(result, file) if outcome.as_json else human(result, file))
+        outcome.failed = outcome.failed or _fails(result, fail_on)
+
+
+def _invoices(data: bytes, file: str, outcome: _Outcome) -> list[Invoice] | None:
+    """The file's invoices as engine records; None (and the validation report) when invalid.
+    Pipe formats that validate are read directly (fastread.py); the rest via ledes.parse."""
+    checked = validate(data, filename=file)
+    if checked.valid and checked.invoice_count:
+        fast = read_validated(data)
+        if fast is not None:
+            return fast
     parsed = parse(data, filename=file)
     if not parsed.valid or not parsed.invoices:
         outcome.invalid = True
-        outcome.entries.append(parsed.as_json(file))
-        outcome.text.append(_invalid_text(parsed, file))
-        return
-    for source in parsed.invoices:
-        result = review(invoice_from_ledes(source), context, guidelines, rates=rates)
-        outcome.entries.append(invoice_json(result, file))
-        outcome.text.append(human(result, file))
-        outcome.failed = outcome.failed or _fails(result, fail_on)
+        outcome.add(
+            json.dumps(parsed.as_json(file), ensure_ascii=False)
+            if outcome.as_json
+            else _invalid_text(parsed, file)
+        )
+        return None
+    return [invoice_from_ledes(source) for source in parsed.invoices]
 
 
 def _fails(result: InvoiceResult, fail_on: str | None) -> bool:

@@ -117,10 +117,10 @@ class RateBook:
         return next((e for e in rows if e.client_matter_id in ("", matter)), None)
 
 
-def load_rates(path: Path) -> RateBook:
+def load_rates(path: str | Path) -> RateBook:
     """Read and validate RATES.csv; raises ConfigError naming file, line and column."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = Path(path).read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([Problem(str(path), None, "", f"cannot read rates file: {exc}")]) from exc
     return parse_rates(text, str(path))

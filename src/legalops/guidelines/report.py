@@ -48,18 +48,39 @@ def invoice_json(result: InvoiceResult, file: str) -> dict[str, object]:
     }
 
 
-def run_json(as_of: date, guidelines: Guidelines, entries: list[dict[str, object]]) -> str:
-    document = {
+def invoice_json_text(result: InvoiceResult, file: str) -> str:
+    """`json.dumps(invoice_json(...))`, byte for byte, built faster: an unflagged line (most of
+    a 200,000-line file) becomes one formatted string instead of a dict to serialise."""
+    head = invoice_json(result, file) | {"lines": []}
+    text = _dumps(head)
+    cur = result.currency
+    rows = []
+    for line in result.lines:
+        flags = [flag_json(flag, cur) for flag in line.flags]
+        rows.append(
+            f'{{"line_item_number": {_dumps(line.line.number)}, "line": {line.line.position}, '
+            f'"billed_total": "{format_money(line.billed, cur)}", '
+            f'"approved_total": "{format_money(line.approved, cur)}", "flags": {_dumps(flags)}}}'
+        )
+    return text[: -len("[]}")] + "[" + ", ".join(rows) + "]}"
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def run_json(as_of: date, guidelines: Guidelines, entries: list[str]) -> str:
+    """The run's JSON from already serialised invoice entries. Insertion-ordered dicts, no
+    sets, no clock: the same inputs give the same bytes."""
+    top = {
         "as_of": as_of.isoformat(),
         "guidelines": {
             "name": guidelines.name,
             "version": guidelines.version,
             "sha256": guidelines.sha256,
         },
-        "invoices": entries,
     }
-    # Insertion-ordered dicts, no sets, no clock: the same inputs give the same bytes.
-    return json.dumps(document, ensure_ascii=False)
+    return _dumps(top)[:-1] + ', "invoices": [' + ", ".join(entries) + "]}"
 
 
 def human(result: InvoiceResult, file: str) -> str:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from legalops.guidelines.narrative import lexicon as lx
 from legalops.guidelines.narrative.lexicon import words
 from legalops.guidelines.narrative.model import Cue, Event, NarrativeContext, NarrativeFindings
-from legalops.guidelines.narrative.text import Clause, Text, analyse_text
+from legalops.guidelines.narrative.text import Clause, Text, analyse_text, tokenize
 
 _MEETING_HEADS = words(
     "call calls called calling conference conferences meeting meetings meet met meets meeting "
@@ -23,7 +23,6 @@ _TOPIC_VERBS = words("discuss discussed discussing advise advised answer answere
 _PREP_WORDS = re.compile(r"\b(?:prepar\w*|outline\w*|summar\w*|digest\w*|notice\w*|transcripts?)\b")
 _PARTICIPANTS = re.compile(r"\b(?:with|between|among)\s+(.*)")
 _ADDRESSEE = re.compile(r"\b(?:to|from)\s+(.*)")
-_POSSESSIVE = re.compile(r"'s\b")
 # Heads say what was done, not to what; attendance and travel heads name an event or a trip,
 # and "reply"/"answer" mostly name a document ("reply brief", "answer and defenses").
 _NON_CONTENT = (
@@ -35,7 +34,6 @@ _NON_CONTENT = (
         if family not in ("attend", "travel") and word not in ("reply", "answer")
     )
 )
-_SPLIT_WORDS = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 class RuleBasedClassifier:
@@ -85,7 +83,9 @@ def _fee_findings(text: Text, context: NarrativeContext) -> NarrativeFindings:
     event = _event(text, clerical)
     if event:
         cues["multiple-attendance"] = Cue((event.words,), event.kind)
-    approval = lx.APPROVAL.search(text.low)
+    approval = (
+        lx.APPROVAL.search(text.low) if not lx.APPROVAL_GATE.isdisjoint(text.tokens) else None
+    )
     return NarrativeFindings(
         cues, tuple(c.text for c in tasks), event, approval.group() if approval else ""
     )
@@ -125,7 +125,7 @@ def _distinct_work(tasks: list[Clause]) -> int:
 
 # --- vague description ----------------------------------------------------------------------
 def content_words(low: str) -> list[str]:
-    words = _SPLIT_WORDS.findall(_POSSESSIVE.sub("", low))
+    words = [w[:-2] if w.endswith("'s") else w for w in tokenize(low)]
     return [w for w in words if w not in _NON_CONTENT and len(w) > 1 and not w[0].isdigit()]
 
 
@@ -215,11 +215,11 @@ def _travel(text: Text) -> Cue | None:
 def _level(text: Text, clerical: str) -> Cue | None:
     if clerical:
         return Cue((clerical,), "clerical")
-    paralegal = lx.PARALEGAL_LEVEL.search(text.low)
+    paralegal = _search(lx.PARALEGAL_LEVEL, lx.PARALEGAL_GATE, text)
     if paralegal:
-        return Cue((paralegal.group(),), "paralegal")
-    associate = lx.ASSOCIATE_LEVEL.search(text.low)
-    return Cue((associate.group(),), "associate") if associate else None
+        return Cue((paralegal,), "paralegal")
+    associate = _search(lx.ASSOCIATE_LEVEL, lx.ASSOCIATE_GATE, text)
+    return Cue((associate,), "associate") if associate else None
 
 
 # --- attendance events ----------------------------------------------------------------------

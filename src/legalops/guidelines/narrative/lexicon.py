@@ -177,6 +177,14 @@ PARALEGAL_LEVEL = re.compile(
     r"summariz\w+ interrogatory|first-level (?:document )?review|responsiveness coding|"
     r"cod(?:e|ing) documents)"
 )
+PARALEGAL_GATE = words(
+    "exhibit witness witness/exhibit form summary summaries summarize summarized summarizing "
+    "summarise summarised deposition first-level responsiveness code coding interrogatory"
+)
+ASSOCIATE_GATE = words(
+    "cite-check cite-checked cite-checking citecheck shepardize shepardized shepardizing "
+    "shepardise bluebook bluebooking"
+)
 ASSOCIATE_LEVEL = re.compile(r"\b(?:cite-?check\w*|shepardi[sz]\w*|blue-?book\w*)")
 
 # --- internal conferences (§2.4) ------------------------------------------------------------
@@ -257,6 +265,9 @@ RESEARCH = re.compile(
     r"search for (?:recent )?(?:decisions|cases|authority|authorities))"
 )
 RESEARCH_GATE = words("research researched researching westlaw lexis search")
+APPROVAL_GATE = words(
+    "approved approval pre-approved preapproved authorized authorised authorization authorisation"
+)
 APPROVAL = re.compile(
     r"\b(?:approved by|per (?:\w+ )?approval|as approved|authori[sz]ed by|pre-?approved|"
     r"per authori[sz]ation|approval (?:of|from)|with approval)\b"

@@ -25,6 +25,7 @@ from legalops.guidelines.rules.base import (
     hours,
     percent_reduction,
     target_reduction,
+    timekeeper_key,
     who,
 )
 from legalops.guidelines.rules.timeentry import excess_reduction
@@ -46,18 +47,30 @@ class NarrativeRule(Rule):
     label = ""
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
-        for index, line in run.lines(*self.kinds):
+        for index, line, cue in self.cued(run, settings):
+            yield self.finding(run, index, line, cue, settings)
+
+    def cued(self, run: Run, settings: RuleSettings) -> Iterator[tuple[int, Line, Cue]]:
+        """The lines this rule's cue (or the file's `extra_terms`) marks, minus `ignore_terms`.
+        Only cued lines are visited unless the guidelines add terms of their own."""
+        ignore, extra = settings.strings("ignore_terms"), settings.strings("extra_terms")
+        lines = run.invoice.lines
+        indexes = run.by_cue.get(self.id, []) if not extra else range(len(lines))
+        for index in indexes:
+            line = lines[index]
+            if line.kind not in self.kinds:
+                continue
             cue = self.cue(run, index, line, settings)
-            if cue is not None:
-                yield self.finding(run, index, line, cue, settings)
+            if cue is None and extra:
+                words = tuple(term for term in extra if term in line.narrative.lower())
+                cue = Cue(words, "extra_terms") if words else None
+            if cue is not None and not (
+                ignore and any(t in line.narrative.lower() for t in ignore)
+            ):
+                yield index, line, cue
 
     def cue(self, run: Run, index: int, line: Line, settings: RuleSettings) -> Cue | None:
-        low = line.narrative.lower()
-        if any(term in low for term in settings.strings("ignore_terms")):
-            return None
-        extra = [term for term in settings.strings("extra_terms") if term in low]
-        found = run.narrative(index).cues.get(self.id)
-        return found if found is not None else (Cue(tuple(extra), "extra_terms") if extra else None)
+        return run.findings[index].cues.get(self.id)
 
     def finding(
         self, run: Run, index: int, line: Line, cue: Cue, settings: RuleSettings
@@ -147,8 +160,11 @@ class LegalResearch(NarrativeRule):
     params = {**TERMS, "max_hours_per_invoice": Param("number"), "approval_terms": Param("terms")}
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
+        terms = settings.strings("approval_terms")
         unapproved = [
-            (i, line) for i, line in run.lines(FEE) if self._unapproved(run, i, line, settings)
+            (i, line)
+            for i, line, _ in self.cued(run, settings)
+            if not self._approved(run, i, line, terms)
         ]
         total = sum((line.units or Decimal(0) for _, line in unapproved), Decimal(0))
         cap = settings.decimal("max_hours_per_invoice")
@@ -170,13 +186,9 @@ class LegalResearch(NarrativeRule):
                 index, message, evidence, excess_reduction(line, running - max(cap, before))
             )
 
-    def _unapproved(self, run: Run, index: int, line: Line, settings: RuleSettings) -> bool:
-        if self.cue(run, index, line, settings) is None:
-            return False
+    def _approved(self, run: Run, index: int, line: Line, terms: tuple[str, ...]) -> bool:
         low = line.narrative.lower()
-        return not run.narrative(index).approval and not any(
-            t in low for t in settings.strings("approval_terms")
-        )
+        return bool(run.findings[index].approval) or any(term in low for term in terms)
 
 
 class NonWorkingTravel(NarrativeRule):
@@ -188,9 +200,8 @@ class NonWorkingTravel(NarrativeRule):
     params = {**TERMS, "billable_percent": Param("percent")}
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
-        for index, line in run.lines(FEE):
-            cue = self.cue(run, index, line, settings)
-            found = self._above_share(run, index, line, cue, settings) if cue else None
+        for index, line, cue in self.cued(run, settings):
+            found = self._above_share(run, index, line, cue, settings)
             if found is not None:
                 yield found
 
@@ -218,16 +229,23 @@ class NonWorkingTravel(NarrativeRule):
         match = run.approved_rate(line)
         if match is not None:
             return match.entry.rate
-        own = [
-            other.unit_cost
-            for i, other in run.lines(FEE)
-            if i != index
-            and other.unit_cost
-            and other.timekeeper_id == line.timekeeper_id
-            and other.timekeeper_name == line.timekeeper_name
-            and "non-working-travel" not in run.narrative(i).cues
-        ]
-        return max(own, default=line.unit_cost or Decimal(0))
+        own = _working_rates(run).get(timekeeper_key(line))
+        return own if own is not None else (line.unit_cost or Decimal(0))
+
+
+def _working_rates(run: Run) -> dict[str, Decimal]:
+    """Each timekeeper's highest rate on lines that are not travel (computed once per run)."""
+    cached = run.memo.get("working_rates")
+    if isinstance(cached, dict):
+        return cached
+    travel = set(run.by_cue.get("non-working-travel", []))
+    rates: dict[str, Decimal] = {}
+    for i, other in run.lines(FEE):
+        if other.unit_cost and i not in travel:
+            key = timekeeper_key(other)
+            rates[key] = max(rates.get(key, other.unit_cost), other.unit_cost)
+    run.memo["working_rates"] = rates
+    return rates
 
 
 class WorkBelowLevel(NarrativeRule):

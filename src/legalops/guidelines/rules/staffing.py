@@ -32,13 +32,12 @@ class MultipleAttendance(Rule):
         """Lines per day that record the same event (same kind, shared naming words)."""
         ignore = settings.strings("ignore_terms")
         by_day: dict[date, list[list[tuple[int, Event]]]] = defaultdict(list)
-        for index, line in run.lines(FEE):
-            event = run.narrative(index).event
-            if (
-                event is None
-                or line.date is None
-                or any(t in line.narrative.lower() for t in ignore)
-            ):
+        lines = run.invoice.lines
+        for index in run.by_cue.get(self.id, []):
+            line, event = lines[index], run.findings[index].event
+            if event is None or line.kind != FEE or line.date is None:
+                continue
+            if ignore and any(t in line.narrative.lower() for t in ignore):
                 continue
             groups = by_day[line.date]
             home = next((g for g in groups if any(event.same_as(e) for _, e in g)), None)
