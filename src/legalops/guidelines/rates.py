@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -127,17 +127,27 @@ def load_rates(path: str | Path) -> RateBook:
 
 
 def parse_rates(text: str, filename: str = "RATES.csv") -> RateBook:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _parse_rows(reader, filename)
+    except csv.Error as exc:  # e.g. an unterminated quote
+        raise ConfigError(
+            [Problem(filename, reader.line_num or 1, "row", f"not valid CSV: {exc}")]
+        ) from exc
+
+
+def _parse_rows(reader: Iterator[list[str]], filename: str) -> RateBook:
     header = [name.strip() for name in next(reader, [])]
-    problems: list[Problem] = []
     if tuple(header) not in (COLUMNS, (*COLUMNS, MATTER_COLUMN)):
         expected = ",".join(COLUMNS) + "[," + MATTER_COLUMN + "]"
         raise ConfigError([Problem(filename, 1, "header", f"expected columns {expected}")])
+    problems: list[Problem] = []
     entries: list[RateEntry] = []
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
-        entry = _row_entry(row, header, reader.line_num, filename, problems)
+        line = getattr(reader, "line_num", 0)
+        entry = _row_entry(row, header, line, filename, problems)
         if entry is not None:
             entries.append(entry)
     problems.extend(_overlaps(entries, filename))
