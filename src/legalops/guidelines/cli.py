@@ -8,6 +8,7 @@ or above `--fail-on`; 2 usage error, unreadable input, invalid guidelines or rat
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from dataclasses import dataclass, field
@@ -95,8 +96,15 @@ def main(argv: list[str]) -> int:
         return EXIT_USAGE
     context = ReviewContext(as_of=args.as_of or datetime.now().astimezone().date())
     outcome = _Outcome(as_json=args.json)
-    for file in args.files:
-        _review_file(file, context, guidelines, rates, args.fail_on, outcome)
+    # A review allocates millions of short-lived acyclic objects next to hundreds of thousands
+    # of long-lived records; the cyclic collector would rescan those again and again (a third
+    # of the run on 200,000 lines). Reference counting frees everything this command makes.
+    gc.disable()
+    try:
+        for file in args.files:
+            _review_file(file, context, guidelines, rates, args.fail_on, outcome)
+    finally:
+        gc.enable()
     if args.json:
         sys.stdout.write(run_json(context.as_of, guidelines, outcome.entries) + "\n")
     else:

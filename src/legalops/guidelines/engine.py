@@ -88,10 +88,14 @@ def _run_rules(
 
 def _settle(run: Run, found: dict[int | None, list[Acted]]) -> tuple[list[LineResult], list[Flag]]:
     lines = []
+    currency = run.currency
     for index, line in enumerate(run.invoice.lines):
-        billed = to_money(line.total, run.currency)
-        acted = found.get(index, [])
-        approved, amounts = settle(billed, acted, run.currency)
+        billed = to_money(line.total, currency)
+        acted = found.get(index)
+        if not acted:  # most lines: nothing to settle
+            lines.append(LineResult(line, billed, billed, ()))
+            continue
+        approved, amounts = settle(billed, acted, currency)
         flags = tuple(_flag(a, amount) for a, amount in zip(acted, amounts, strict=True))
         lines.append(LineResult(line, billed, approved, flags))
     return lines, [_flag(acted) for acted in found.get(None, [])]

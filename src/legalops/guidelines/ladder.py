@@ -12,15 +12,14 @@ exactly to approved - billed. A line billed at zero or less (a credit) is never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from legalops.guidelines.money import ZERO, to_money
 from legalops.guidelines.rules.base import PERCENT, TARGET, Finding
 
 
-@dataclass(frozen=True, slots=True)
-class Acted:
+class Acted(NamedTuple):
     rule: str
     action: str
     finding: Finding

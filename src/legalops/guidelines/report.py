@@ -22,7 +22,7 @@ def flag_json(flag: Flag, currency: str) -> dict[str, object]:
     }
 
 
-def invoice_json(result: InvoiceResult, file: str) -> dict[str, object]:
+def _head(result: InvoiceResult, file: str) -> dict[str, object]:
     cur = result.currency
     invoice = result.invoice
     return {
@@ -35,6 +35,13 @@ def invoice_json(result: InvoiceResult, file: str) -> dict[str, object]:
         "approved_total": format_money(result.approved, cur),
         "flags": [flag_json(flag, cur) for flag in result.flags],
         "skipped_rules": [{"rule": s.rule, "reason": s.reason} for s in result.skipped],
+    }
+
+
+def invoice_json(result: InvoiceResult, file: str) -> dict[str, object]:
+    """One element of the `invoices` array (spec/cli.md)."""
+    cur = result.currency
+    return _head(result, file) | {
         "lines": [
             {
                 "line_item_number": line.line.number,
@@ -44,25 +51,29 @@ def invoice_json(result: InvoiceResult, file: str) -> dict[str, object]:
                 "flags": [flag_json(flag, cur) for flag in line.flags],
             }
             for line in result.lines
-        ],
+        ]
     }
 
 
 def invoice_json_text(result: InvoiceResult, file: str) -> str:
     """`json.dumps(invoice_json(...))`, byte for byte, built faster: an unflagged line (most of
     a 200,000-line file) becomes one formatted string instead of a dict to serialise."""
-    head = invoice_json(result, file) | {"lines": []}
-    text = _dumps(head)
     cur = result.currency
     rows = []
     for line in result.lines:
-        flags = [flag_json(flag, cur) for flag in line.flags]
+        billed = format_money(line.billed, cur)
+        approved = billed if line.approved == line.billed else format_money(line.approved, cur)
+        flags = _dumps([flag_json(flag, cur) for flag in line.flags]) if line.flags else "[]"
         rows.append(
-            f'{{"line_item_number": {_dumps(line.line.number)}, "line": {line.line.position}, '
-            f'"billed_total": "{format_money(line.billed, cur)}", '
-            f'"approved_total": "{format_money(line.approved, cur)}", "flags": {_dumps(flags)}}}'
+            f'{{"line_item_number": {_string(line.line.number)}, "line": {line.line.position}, '
+            f'"billed_total": "{billed}", "approved_total": "{approved}", "flags": {flags}}}'
         )
-    return text[: -len("[]}")] + "[" + ", ".join(rows) + "]}"
+    return _dumps(_head(result, file))[:-1] + ', "lines": [' + ", ".join(rows) + "]}"
+
+
+def _string(text: str) -> str:
+    """A JSON string; plain identifiers (line numbers) skip the encoder."""
+    return f'"{text}"' if text.isalnum() and text.isascii() else _dumps(text)
 
 
 def _dumps(value: object) -> str:

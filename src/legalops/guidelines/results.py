@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from legalops.guidelines.records import Invoice, Line
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     rule: str
     action: str
     amount: (
@@ -20,16 +20,14 @@ class Flag:
     evidence: Mapping[str, object]
 
 
-@dataclass(frozen=True, slots=True)
-class LineResult:
+class LineResult(NamedTuple):
     line: Line
     billed: Decimal  # LINE_ITEM_TOTAL rounded to the minor unit
     approved: Decimal
     flags: tuple[Flag, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     rule: str
     reason: str
 

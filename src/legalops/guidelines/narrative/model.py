@@ -8,14 +8,12 @@ because every flag shows its evidence).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from legalops.guidelines.narrative.roster import EMPTY_ROSTER, Roster
 
 
-@dataclass(frozen=True, slots=True)
-class NarrativeContext:
+class NarrativeContext(NamedTuple):
     """What besides the text a classifier may use."""
 
     kind: str = "F"  # "F" fee or "E" expense
@@ -23,14 +21,12 @@ class NarrativeContext:
     roster: Roster = EMPTY_ROSTER  # the invoice's timekeepers
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     words: tuple[str, ...]  # the words (or task clauses) in the narrative that fired
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """An attended event: kind ("deposition", "hearing", "meeting"...) and the words naming it."""
 
     kind: str
@@ -43,8 +39,7 @@ class Event:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class NarrativeFindings:
+class NarrativeFindings(NamedTuple):
     cues: Mapping[str, Cue]  # by narrative rule id
     tasks: tuple[str, ...]  # task clauses found (block billing's evidence)
     event: Event | None

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from legalops.guidelines.money import fmt_number
 from legalops.guidelines.narrative import (
@@ -33,14 +33,12 @@ _NOTHING = NarrativeFindings({}, (), None, "")
 _NOTHING = NarrativeFindings({}, (), None, "")
 
 
-@dataclass(frozen=True, slots=True)
-class Reduction:
+class Reduction(NamedTuple):
     kind: str  # TARGET or PERCENT
     value: Decimal  # the target amount, or the percentage
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     line: int | None  # index into invoice.lines; None for the invoice as a whole
     message: str
     evidence: Mapping[str, object]
