@@ -191,3 +191,25 @@ def test_console_script_dispatches_review(sample: Path) -> None:
         cwd=REPO,
     )
     assert result.returncode == 0 and "invoice INV-1" in result.stdout
+
+
+def test_parallel_review_gives_the_same_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from legalops.guidelines import parallel
+
+    many = [
+        invoice(fee("1", narrative="Review file"), fee("2"), invoice_number=f"INV-{n}")
+        for n in range(12)
+    ]
+    path = tmp_path / "many.txt"
+    path.write_text(write([ledes_from_invoice(inv) for inv in many], "1998B"))
+    args = [str(path), "--json", "--as-of", "2026-03-10"]
+    main(args)
+    one_process = capsys.readouterr().out
+    monkeypatch.setattr(parallel, "MIN_LINES", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    main(args)
+    assert capsys.readouterr().out == one_process
+    # 24 lines in 5 chunks: about 4 lines (2 invoices) each, contiguous, nothing lost.
+    assert parallel._chunks(many, 5) == [(i, i + 2) for i in range(0, 12, 2)]

@@ -19,6 +19,7 @@ from legalops.guidelines.config import Guidelines, default_guidelines, load_guid
 from legalops.guidelines.engine import review
 from legalops.guidelines.errors import ConfigError
 from legalops.guidelines.fastread import read_validated
+from legalops.guidelines.parallel import review_all
 from legalops.guidelines.params import ACTION_RANK, ACTIONS
 from legalops.guidelines.rates import RateBook, load_rates
 from legalops.guidelines.records import Invoice, ReviewContext
@@ -135,10 +136,15 @@ def _review_file(
         outcome.unreadable = True
         return
     invoices = _invoices(data, file, outcome)
-    for invoice in invoices or ():
+
+    def render(invoice: Invoice) -> tuple[str, bool]:
         result = review(invoice, context, guidelines, rates=rates)
-        outcome.add(invoice_json_text(result, file) if outcome.as_json else human(result, file))
-        outcome.failed = outcome.failed or _fails(result, fail_on)
+        text = invoice_json_text(result, file) if outcome.as_json else human(result, file)
+        return text, _fails(result, fail_on)
+
+    for text, failed in review_all(invoices or [], render):
+        outcome.add(text)
+        outcome.failed = outcome.failed or failed
 
 
 def _invoices(data: bytes, file: str, outcome: _Outcome) -> list[Invoice] | None:

@@ -125,20 +125,23 @@ def _distinct_work(tasks: list[Clause]) -> int:
 
 
 # --- vague description ----------------------------------------------------------------------
-def content_words(words: Iterable[str]) -> set[str]:
+def content_words(words: Iterable[str], enough: int = 0) -> set[str]:
     """Distinct words that say what or why: not generic, not a verb of work, not a number.
-    The set difference runs in C and leaves only a few words for the Python loop."""
+    The set difference runs in C and leaves only a few words for the Python loop, which stops
+    once `enough` (when given) are found."""
     found = set()
     for word in frozenset(words) - _NON_CONTENT:
         word = word.strip("'-")
         word = word[:-2] if word.endswith("'s") else word
         if word not in _NON_CONTENT and len(word) > 1 and not word[0].isdigit():
             found.add(word)
+            if len(found) == enough:
+                break
     return found
 
 
 def _vague(text: Text) -> Cue | None:
-    content = content_words(text.tokens)
+    content = content_words(text.tokens, enough=3)
     heads = [c for c in text.clauses if c.head]
     if len(content) < lx.VAGUE_MIN_WORDS:
         return Cue((text.low,), "names no specific document, issue or purpose")

@@ -152,13 +152,20 @@ def _compound(previous: Clause, family: str) -> bool:
 
 def task_head(clause: str) -> tuple[str, str]:
     """The task word opening a clause and its family, skipping fillers ("further", "multiple")."""
-    words = [word.strip("(),.:'\"") for word in clause.split(" ", 6)[:6]]
-    for index, word in enumerate(words[:5]):
-        two = f"{word} {words[index + 1]}" if index + 1 < len(words) else ""
-        if two in HEADS:
-            return two, HEADS[two]
-        if word in HEADS:
-            return word, HEADS[word]
+    words = clause.split(" ", 6)[:6]
+    for index, raw in enumerate(words[:5]):
+        word = raw.strip(_EDGE)
+        if word in TWO_WORD_STARTS and index + 1 < len(words):
+            two = f"{word} {words[index + 1].strip(_EDGE)}"
+            if two in HEADS:
+                return two, HEADS[two]
+        family = HEADS.get(word)
+        if family:
+            return word, family
         if word not in SKIPPABLE:
             return "", ""
     return "", ""
+
+
+_EDGE = "(),.:'\""
+TWO_WORD_STARTS = frozenset(head.split(" ", 1)[0] for head in HEADS if " " in head)

@@ -4,9 +4,10 @@ the per-invoice view the rules share (narrative analysis done once per line, rat
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import ClassVar, NamedTuple
 
 from legalops.guidelines.money import fmt_number
@@ -59,6 +60,7 @@ class Run:
     by_cue: dict[str, list[int]] = field(init=False)  # narrative rule id -> lines with that cue
     approved_lines: tuple[Decimal, ...] = ()  # set before rules that need money (over-budget)
     memo: dict[str, object] = field(default_factory=dict)  # per-invoice values rules compute once
+    _by_kind: dict[tuple[str, ...], list[tuple[int, Line]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         lines = self.invoice.lines
@@ -80,10 +82,13 @@ class Run:
     def narrative(self, index: int) -> NarrativeFindings:
         return self.findings[index]
 
-    def lines(self, *kinds: str) -> Iterator[tuple[int, Line]]:
-        for index, line in enumerate(self.invoice.lines):
-            if line.kind in kinds:
-                yield index, line
+    def lines(self, *kinds: str) -> list[tuple[int, Line]]:
+        """(index, line) of the lines of these kinds, computed once per kind set."""
+        found = self._by_kind.get(kinds)
+        if found is None:
+            found = [(i, line) for i, line in enumerate(self.invoice.lines) if line.kind in kinds]
+            self._by_kind[kinds] = found
+        return found
 
     def matter(self, line: Line) -> str:
         return line.client_matter_id or self.invoice.client_matter_id
@@ -114,7 +119,12 @@ class Rule:
 
 def classification(line: Line) -> str:
     """LOC classification, legacy codes mapped (PT -> PARTNR)."""
-    code = line.classification.strip().upper()
+    return _classification(line.classification)
+
+
+@lru_cache(maxsize=256)
+def _classification(raw: str) -> str:
+    code = raw.strip().upper()
     return classification_of(code) or code
 
 

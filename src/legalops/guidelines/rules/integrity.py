@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from legalops.guidelines.params import Param, RuleSettings
 from legalops.guidelines.records import EXPENSE, FEE, Line
@@ -25,6 +26,7 @@ from legalops.ledes.codes import utbms_lookup
 _WORDS = re.compile(r"[a-z0-9]+")
 TASK_SETS = ("litigation", "counseling", "project", "bankruptcy")
 CODE_SETS = (*TASK_SETS, "activity", "expense")
+_Signature = tuple[str, object, object, object, object]
 
 
 class DuplicateInvoice(Rule):
@@ -59,9 +61,10 @@ class DuplicateInvoice(Rule):
                 return
 
 
-def _signature(line: Line) -> tuple[str, object, object, object, str]:
+def _signature(line: Line) -> _Signature:
+    # Decimal("1.0") == Decimal("1.00") and they hash alike, so amounts compare by value.
     who = timekeeper_key(line) if line.kind == FEE else line.expense_code
-    return (line.kind, who, line.date, line.units, f"{line.total.normalize()}")
+    return (line.kind, who, line.date, line.units, line.total)
 
 
 def _similarity(a: str, b: str) -> Decimal:
@@ -78,9 +81,7 @@ class DuplicateLine(Rule):
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         threshold = settings.decimal("min_similarity")
-        seen: dict[tuple[str, object, object, object, str], list[tuple[str, Line]]] = defaultdict(
-            list
-        )
+        seen: dict[_Signature, list[tuple[str, Line]]] = defaultdict(list)
         for earlier in run.context.history or ():
             for line in earlier.lines:
                 seen[_signature(line)].append(
@@ -158,6 +159,7 @@ class MissingUtbmsCode(Rule):
                 yield Finding(index, message, {"missing": missing})
 
 
+@lru_cache(maxsize=1024)
 def _code_problem(code: str, field_kind: str, enabled: tuple[str, ...]) -> str:
     found = utbms_lookup(code)
     if found is None:
