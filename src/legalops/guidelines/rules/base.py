@@ -79,9 +79,6 @@ class Run:
             for rule in found.cues:
                 self.by_cue[rule].append(index)
 
-    def narrative(self, index: int) -> NarrativeFindings:
-        return self.findings[index]
-
     def lines(self, *kinds: str) -> list[tuple[int, Line]]:
         """(index, line) of the lines of these kinds, computed once per kind set."""
         found = self._by_kind.get(kinds)
