@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from guidelines_builders import expense, fee, invoice
+from tests.guidelines.guidelines_builders import expense, fee, invoice
 
 from legalops.guidelines.adapter import ledes_from_invoice
 from legalops.guidelines.cli import main

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from guidelines_builders import fee, flags, invoice, rates, run
+from tests.guidelines.guidelines_builders import fee, flags, invoice, rates, run
 
 from legalops.guidelines.ladder import Acted, settle
 from legalops.guidelines.rules.base import PERCENT, TARGET, Finding, Reduction

@@ -7,9 +7,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from guidelines_builders import guidelines
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.guidelines.guidelines_builders import guidelines
 
 from legalops.guidelines.cli import main
 from legalops.guidelines.config import parse_guidelines

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from guidelines_builders import expense, fee, flags, invoice, rates, run, skipped
+from tests.guidelines.guidelines_builders import expense, fee, flags, invoice, rates, run, skipped
 
 from legalops.guidelines.records import Matter
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from guidelines_builders import expense, fee, flags, invoice, rates, run
+from tests.guidelines.guidelines_builders import expense, fee, flags, invoice, rates, run
 
 BLOCK = (
     "Attend status conference; prepare motion to dismiss; confer with client regarding production"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from guidelines_builders import fee, flags, invoice, rates, run, skipped
+from tests.guidelines.guidelines_builders import fee, flags, invoice, rates, run, skipped
 
 ARNSLEY_300 = '36-1234567,TK1,"Arnsley, Robert",PARTNR,300,USD,2026-01-01,,'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from guidelines_builders import expense, fee, flags, invoice, run, skipped
+from tests.guidelines.guidelines_builders import expense, fee, flags, invoice, run, skipped
 
 from legalops.guidelines.records import Budget
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledes_builders import bi_invoice
+from tests.ledes.ledes_builders import bi_invoice
 
 from legalops.ledes import parse
 

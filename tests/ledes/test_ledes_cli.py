@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from ledes_builders import bi_invoice, fee_invoice
+from tests.ledes.ledes_builders import bi_invoice, fee_invoice
 
 from legalops.ledes.cli import main
 

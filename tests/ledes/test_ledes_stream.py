@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ledes_builders import EXPENSE, FEE, FEE2, ledes_1998b
+from tests.ledes.ledes_builders import EXPENSE, FEE, FEE2, ledes_1998b
 
 from legalops.ledes import Issue, parse, stream, validate, validate_file
 

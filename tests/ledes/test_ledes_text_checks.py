@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledes_builders import EXPENSE, FEE, FEE2, fee_invoice, ledes_1998b
+from tests.ledes.ledes_builders import EXPENSE, FEE, FEE2, fee_invoice, ledes_1998b
 
 from legalops.ledes import parse
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledes_builders import bi_invoice, fee_invoice, xml_document
+from tests.ledes.ledes_builders import bi_invoice, fee_invoice, xml_document
 
 from legalops.ledes import ConversionError, convert, parse, write
 

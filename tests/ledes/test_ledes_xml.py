@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledes_builders import XML_FEE, xml_document
+from tests.ledes.ledes_builders import XML_FEE, xml_document
 
 from legalops.ledes import parse
 

@@ -114,6 +114,13 @@ def currencies() -> dict[str, int]:
     return dict(table)
 
 
+@cache
+def currency_names() -> dict[str, str]:
+    """ISO 4217 alphabetic code -> the currency's English name (USD -> US Dollar)."""
+    table: dict[str, str] = _load("iso4217.json")["names"]
+    return dict(table)
+
+
 def minor_unit(currency: str | None, default: int = 2) -> int:
     """Decimal places of the currency's minor unit; `default` for None or an unknown code."""
     if currency is None:
