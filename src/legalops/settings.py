@@ -101,7 +101,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-# The project's own static files (app.css, charts.js, vendored Chart.js) live beside the apps.
+# Project-wide assets (our stylesheet, vendored Chart.js); apps keep theirs in <app>/static/.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic

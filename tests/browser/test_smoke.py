@@ -65,7 +65,9 @@ def test_an_admin_signs_in_with_a_code_and_sees_every_pillar(
 def test_pages_load_no_external_resource_and_break_no_csp_rule(page: Page, live_server, admin):
     requests: list[str] = []
     violations: list[str] = []
+    failed: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on(
         "console",
         lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
@@ -76,3 +78,4 @@ def test_pages_load_no_external_resource_and_break_no_csp_rule(page: Page, live_
     expect(page.locator(".swagger-ui")).to_be_visible()
     assert requests and all(url.startswith(live_server.url) for url in requests), requests
     assert violations == []
+    assert failed == []  # every stylesheet, script and image was found

@@ -94,8 +94,18 @@ def test_seed_command_refuses_a_second_run(db):
 
 
 @pytest.mark.django_db(transaction=True)  # the task worker closes and reopens connections
-def test_worker_once_runs_the_schedule_and_the_queue():
+def test_worker_once_runs_the_schedule_and_the_queue(settings, mailoutbox):
+    from legalops.core.tasks import send_mail_task
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    result = send_mail_task.enqueue(subject="Hello", message="queued", recipients=["a@b.c"])
+    assert mailoutbox == []  # queued, not sent
     out, _ = run("worker", "--once")
     assert "clear-expired-sessions" in out
+    assert [m.subject for m in mailoutbox] == ["Hello"]
+    result.refresh()
+    assert result.status == "SUCCESSFUL"
     listed, _ = run("worker", "--list")
     assert "prune-task-results" in listed

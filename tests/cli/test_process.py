@@ -122,3 +122,46 @@ def test_pure_library_commands_do_not_start_django(tmp_path, command):
 def test_the_console_script_is_installed():
     script = Path(sys.executable).with_name("legalops")
     assert script.exists()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_runs_gunicorn_with_static_files(tmp_path):
+    import re
+    import time
+    import urllib.request
+
+    assert legalops("migrate", data_dir=tmp_path).returncode == 0
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["LEGALOPS_DATA_DIR"] = str(tmp_path)
+    server = subprocess.Popen(
+        [*LEGALOPS, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(base + "/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("the server did not answer")
+        assert 'name="password"' in page
+        css = re.search(r'href="(/static/legalops/app\.[0-9a-f]+\.css)"', page)
+        assert css, "collectstatic gave the stylesheet a hashed name"
+        response = urllib.request.urlopen(base + css.group(1), timeout=5)
+        assert response.status == 200 and "max-age" in response.headers["Cache-Control"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

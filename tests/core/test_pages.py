@@ -108,3 +108,18 @@ def test_pages_carry_a_strict_content_security_policy(client, admin):
 
 def test_healthz_reports_the_database(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/vendor/chartjs/chart.umd.min.js",
+        "/static/django_htmx/htmx-2.min.js",
+        "/static/legalops/app.css",
+    ],
+)
+def test_front_end_libraries_are_served_from_our_static_files(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert len(body) > 1000

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -272,8 +271,10 @@ def invitation_send(
 
 
 def _send_invitation_mail(invitation: Invitation, actor: User, link: str) -> None:
+    from legalops.core.tasks import send_mail_task  # core imports accounts: import late
+
     where = f" for {invitation.firm.name}" if invitation.firm else ""
-    send_mail(
+    send_mail_task.enqueue(
         subject="You are invited to legalops",
         message=(
             f"{actor.display_name} invited you to legalops{where} as "
@@ -281,8 +282,7 @@ def _send_invitation_mail(invitation: Invitation, actor: User, link: str) -> Non
             f"password here (valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n"
             f"{link}\n"
         ),
-        from_email=None,
-        recipient_list=[invitation.email],
+        recipients=[invitation.email],
     )
 
 

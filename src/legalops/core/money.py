@@ -7,11 +7,12 @@ currency's minor unit (spec/cli.md, "Money"). No floats anywhere.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
+
+from legalops.ledes.codes import currencies as iso_minor_units
+from legalops.ledes.codes import currency_names
 
 
 class MoneyError(ValueError):
@@ -27,10 +28,11 @@ class CurrencyInfo:
 
 @cache
 def currencies() -> dict[str, CurrencyInfo]:
-    """The ISO 4217 table shipped in `core/data/iso4217.csv`."""
-    text = resources.files("legalops.core").joinpath("data/iso4217.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return {r["code"]: CurrencyInfo(r["code"], int(r["minor_unit"]), r["name"]) for r in rows}
+    """The ISO 4217 table, shared with the LEDES toolkit (`ledes/data/iso4217.json`)."""
+    names = currency_names()
+    return {
+        code: CurrencyInfo(code, places, names[code]) for code, places in iso_minor_units().items()
+    }
 
 
 def currency(code: str) -> CurrencyInfo:

@@ -1,10 +1,13 @@
-"""Platform housekeeping, run by the periodic schedule of `legalops worker`."""
+"""Platform tasks: sending mail off the request path, and housekeeping run by the periodic
+schedule of `legalops worker`."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib.sessions.models import Session
+from django.core.mail import send_mail
+from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -13,6 +16,13 @@ from legalops.core.models import ScheduledRun
 from legalops.core.schedule import periodic
 
 RETENTION = timedelta(days=30)
+
+
+@task()
+def send_mail_task(subject: str, message: str, recipients: list[str]) -> int:
+    """Mail is sent by the worker, so a slow or unreachable SMTP server never fails the request
+    that caused it; a failed send stays visible as a failed task result."""
+    return send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
 
 
 @periodic("clear-expired-sessions", "daily", "Delete expired browser sessions.")

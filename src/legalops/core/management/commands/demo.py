@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -44,7 +46,17 @@ class Command(BaseCommand):
         self._print_logins(options)
         self.stdout.write(f"ready in {time.monotonic() - started:.1f}s")
         if not options["no_serve"]:
+            self._serve_with_worker(options)
+
+    def _serve_with_worker(self, options: dict[str, Any]) -> None:
+        """The all-in-one demo: the web server plus a task worker beside it (in production they
+        are two services, see the README)."""
+        worker = subprocess.Popen([sys.executable, "-m", "legalops.cli", "worker"])
+        try:
             call_command("serve", port=options["port"], host=options["host"])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
     def _print_logins(self, options: dict[str, Any]) -> None:
         """A fresh password for the demo personas at each run (never a fixed, known one)."""

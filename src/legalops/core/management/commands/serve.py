@@ -34,6 +34,8 @@ class Command(BaseCommand):
                 self.cfg.set("threads", 2)
                 self.cfg.set("accesslog", "-")
                 self.cfg.set("timeout", 120)
+                # One shared control socket in $HOME would clash between two servers.
+                self.cfg.set("control_socket_disable", True)
 
             def load(self) -> Any:
                 return application

@@ -1,0 +1,138 @@
+"""Engine records straight from a LEDES 1998B / 98BI file that `legalops.ledes.validate` has
+already accepted.
+
+Why this exists next to `legalops.ledes.parse`: review must run within a small multiple of
+plain splitting (issue 4: <= 15x `bench/baseline_split.py` on 200,000 lines). `validate` meets
+that, but building `ledes.model` records costs about five times more again (frozen dataclasses
+with 30 fields per line). On a file that validated, every field is already known to be
+well-formed, so this reader only maps columns to the engine's `Line` tuples. Anything else
+(XML, S/MIME, non-UTF-8 text) goes through `ledes.parse` and `adapter.invoice_from_ledes`;
+the tests check that both paths give equal records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from legalops.guidelines.records import Invoice, Line
+
+MARKERS = {"LEDES1998B[]": "1998B", "LEDES98BI V2[]": "98BI"}
+_ZERO = Decimal(0)
+
+
+def read_validated(data: bytes) -> list[Invoice] | None:
+    """The invoices of a validated pipe-format file, or None when this reader does not apply."""
+    try:
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    rows = text.split("\n")
+    if rows[0].rstrip("\r ") not in MARKERS or len(rows) < 2:
+        return None
+    header = rows[1].rstrip("\r ").removesuffix("[]").split("|")
+    return _invoices(rows, {name: index for index, name in enumerate(header)})
+
+
+def _invoices(rows: list[str], col: dict[str, int]) -> list[Invoice]:
+    make_line = _line_builder(col)
+    grouped: dict[str, tuple[list[str], list[Line]]] = {}
+    for number, raw in enumerate(rows[2:], start=3):
+        row = raw.rstrip("\r ")
+        if not row:
+            continue
+        fields = row.removesuffix("[]").split("|")
+        key = fields[col["INVOICE_NUMBER"]]
+        if key not in grouped:
+            grouped[key] = (fields, [])
+        grouped[key][1].append(make_line(fields, number))
+    return [_invoice(first, lines, col) for first, lines in grouped.values()]
+
+
+_DATES: dict[str, date | None] = {"": None}
+
+
+def _date(text: str) -> date | None:
+    found = _DATES.get(text)
+    if found is None and text:
+        found = _DATES[text] = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    return found
+
+
+def _number(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
+def _line_builder(col: dict[str, int]) -> Callable[[list[str], int], Line]:
+    c = col.__getitem__
+    i_num, i_type, i_units, i_adj, i_total, i_date = (
+        c(n)
+        for n in (
+            "LINE_ITEM_NUMBER",
+            "EXP/FEE/INV_ADJ_TYPE",
+            "LINE_ITEM_NUMBER_OF_UNITS",
+            "LINE_ITEM_ADJUSTMENT_AMOUNT",
+            "LINE_ITEM_TOTAL",
+            "LINE_ITEM_DATE",
+        )
+    )
+    i_task, i_exp, i_act, i_tk, i_desc, i_cost, i_name, i_class, i_matter = (
+        c(n)
+        for n in (
+            "LINE_ITEM_TASK_CODE",
+            "LINE_ITEM_EXPENSE_CODE",
+            "LINE_ITEM_ACTIVITY_CODE",
+            "TIMEKEEPER_ID",
+            "LINE_ITEM_DESCRIPTION",
+            "LINE_ITEM_UNIT_COST",
+            "TIMEKEEPER_NAME",
+            "TIMEKEEPER_CLASSIFICATION",
+            "CLIENT_MATTER_ID",
+        )
+    )
+    i_last, i_first = col.get("TIMEKEEPER_LAST_NAME"), col.get("TIMEKEEPER_FIRST_NAME")
+
+    def build(f: list[str], position: int) -> Line:
+        name = f[i_name]
+        if not name and i_last is not None and i_first is not None:
+            name = ", ".join(part for part in (f[i_last], f[i_first]) if part)
+        return Line(
+            f[i_num],
+            f[i_type],
+            _number(f[i_total]) or _ZERO,
+            _date(f[i_date]),
+            _number(f[i_units]),
+            _number(f[i_cost]),
+            _number(f[i_adj]) or _ZERO,
+            f[i_task],
+            f[i_act],
+            f[i_exp],
+            f[i_tk],
+            name,
+            f[i_class],
+            f[i_desc],
+            position,
+            f[i_matter],
+        )
+
+    return build
+
+
+def _invoice(first: list[str], lines: list[Line], col: dict[str, int]) -> Invoice:
+    def get(name: str) -> str:
+        index = col.get(name)
+        return first[index] if index is not None else ""
+
+    return Invoice(
+        invoice_number=get("INVOICE_NUMBER"),
+        law_firm_id=get("LAW_FIRM_ID"),
+        lines=tuple(lines),
+        client_matter_id=get("CLIENT_MATTER_ID"),
+        invoice_date=_date(get("INVOICE_DATE")),
+        billing_start=_date(get("BILLING_START_DATE")),
+        billing_end=_date(get("BILLING_END_DATE")),
+        currency=get("INVOICE_CURRENCY") or None,
+        client_id=get("CLIENT_ID"),
+        law_firm_matter_id=get("LAW_FIRM_MATTER_ID"),
+    )

@@ -1,0 +1,55 @@
+"""Review a big file's invoices on several cores.
+
+Invoices are independent, so a file of many invoices is split into chunks of about equal line
+counts and reviewed by forked worker processes, which inherit the records, guidelines and rate
+card (nothing is pickled but chunk bounds and the rendered output). Results come back in file
+order, so the output is the same bytes as a one-process run. Small files, single-core machines
+and platforms without `fork` review in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+
+from legalops.guidelines.records import Invoice
+
+MIN_LINES = 20_000  # below this, starting workers costs more than it saves
+MAX_WORKERS = 8
+
+Render = Callable[[Invoice], tuple[str, bool]]  # invoice -> (output text, failed --fail-on)
+_JOB: list[tuple[Sequence[Invoice], Render]] = []  # set in the parent, read by forked workers
+
+
+def review_all(invoices: Sequence[Invoice], render: Render) -> list[tuple[str, bool]]:
+    workers = min(os.cpu_count() or 1, MAX_WORKERS, len(invoices))
+    lines = sum(len(invoice.lines) for invoice in invoices)
+    if workers < 2 or lines < MIN_LINES or "fork" not in multiprocessing.get_all_start_methods():
+        return [render(invoice) for invoice in invoices]
+    _JOB[:] = [(invoices, render)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_run_chunk, _chunks(invoices, workers * 4), chunksize=1)
+    finally:
+        _JOB.clear()
+    return [item for part in parts for item in part]
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list[tuple[str, bool]]:
+    invoices, render = _JOB[0]
+    return [render(invoices[i]) for i in range(*bounds)]
+
+
+def _chunks(invoices: Sequence[Invoice], count: int) -> list[tuple[int, int]]:
+    """Contiguous index ranges with about the same number of lines each."""
+    target = max(1, sum(len(invoice.lines) for invoice in invoices) // count)
+    bounds, start, size = [], 0, 0
+    for index, invoice in enumerate(invoices):
+        size += len(invoice.lines)
+        if size >= target:
+            bounds.append((start, index + 1))
+            start, size = index + 1, 0
+    if start < len(invoices):
+        bounds.append((start, len(invoices)))
+    return bounds

@@ -1,0 +1,215 @@
+"""`legalops review`: corpus files, exit codes, the JSON contract, byte-identical output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.guidelines.guidelines_builders import expense, fee, invoice
+
+from legalops.guidelines.adapter import ledes_from_invoice
+from legalops.guidelines.cli import main
+from legalops.ledes import write
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = "Lexitree-Labs__LEDES/test__data__ledes1998b_good.txt"
+CLEAN = "travisbashor__ledes-parser/tests__data__ledes_98B@f0ac5be.txt"
+BAD = "Lexitree-Labs__LEDES/test__data__ledes1998b_eager_bad.txt"
+SMIME = "vijrams__digital-signature/src__test__resources__sample98BI-bad.signed.txt"
+XML = "vijrams__digital-signature/src__test__resources__sample.xml"
+
+
+def review_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    code = main([*args, "--json", "--as-of", "2026-08-05"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    path = tmp_path / "inv.txt"
+    lines = (
+        fee("1", narrative="Review file"),
+        fee(
+            "2",
+            narrative="Bates label production volume 2",
+            classification="PARALG",
+            unit_cost="120",
+        ),
+        expense("3"),
+    )
+    path.write_text(write([ledes_from_invoice(invoice(*lines))], "1998B"))
+    return path
+
+
+def test_corpus_invoice_json_shape_and_money(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = review_json(capsys, str(corpus_dir / "ledes" / CLEAN))
+    assert code == 0 and out["as_of"] == "2026-08-05"
+    assert set(out["guidelines"]) == {"name", "version", "sha256"}
+    first = out["invoices"][0]
+    assert list(first) == [
+        "file",
+        "invoice_number",
+        "law_firm_id",
+        "client_matter_id",
+        "currency",
+        "billed_total",
+        "approved_total",
+        "flags",
+        "skipped_rules",
+        "lines",
+    ]
+    assert (first["invoice_number"], first["currency"], first["billed_total"]) == (
+        "96542",
+        "USD",
+        "1684.45",
+    )
+    assert [line["line"] for line in first["lines"]] == [3, 4, 5, 6, 7]
+    assert {s["rule"] for s in first["skipped_rules"]} >= {
+        "over-budget",
+        "unapproved-timekeeper",
+        "duplicate-invoice",
+    }
+
+
+def test_every_corpus_file_is_reviewed_or_reported_invalid(
+    corpus_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted(str(p) for p in (corpus_dir / "ledes").glob("*/*"))
+    code, out = review_json(capsys, *files)
+    assert code == 1  # the corpus has invalid files
+    by_file: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for entry in out["invoices"]:
+        by_file.setdefault(entry["file"], []).append(entry)
+    assert set(by_file) == set(files)
+    bad = by_file[str(corpus_dir / "ledes" / BAD)][0]
+    assert bad["valid"] is False and bad["errors"] and "lines" not in bad
+    smime = by_file[str(corpus_dir / "ledes" / SMIME)]
+    assert [flag["rule"] for flag in smime[0]["lines"][0]["flags"]][:1] == [
+        "line-outside-billing-period"
+    ]
+    assert by_file[str(corpus_dir / "ledes" / XML)][0]["lines"]
+
+
+def test_same_inputs_give_byte_identical_json(corpus_dir: Path) -> None:
+    args = [
+        sys.executable,
+        "-m",
+        "legalops.cli",
+        "review",
+        str(corpus_dir / "ledes" / GOOD),
+        "--json",
+        "--as-of",
+        "2026-08-05",
+    ]
+    first, second = (
+        subprocess.run(args, capture_output=True, check=False).stdout for _ in range(2)
+    )
+    assert first == second and first.startswith(b'{"as_of": "2026-08-05"')
+
+
+def test_review_does_not_import_django(sample: Path) -> None:
+    code = (
+        "import sys\nfrom legalops.cli import main\n"
+        f"rc = main(['review', {str(sample)!r}, '--json', '--as-of', '2026-03-10'])\n"
+        "assert 'django' not in sys.modules, 'django imported'\nsys.exit(rc)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_fail_on_exit_codes(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(sample), "--as-of", "2026-03-10"]) == 0
+    assert main([str(sample), "--as-of", "2026-03-10", "--fail-on", "reject-line"]) == 1
+    assert main([str(sample), "--as-of", "2026-03-10", "--fail-on", "reject-invoice"]) == 0
+    capsys.readouterr()
+
+
+def test_invalid_guidelines_exit_2_naming_file_line_key(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "g.toml"
+    bad.write_text('[guidelines]\nname = "x"\nversion = "1"\n[rules.long-entry]\nmax_hours = "8"\n')
+    assert main([str(sample), "--guidelines", str(bad)]) == 2
+    assert f"{bad}:5: rules.long-entry.max_hours: expected a number" in capsys.readouterr().err
+
+
+def test_invalid_rates_exit_2(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "RATES.csv"
+    bad.write_text(
+        "law_firm_id,timekeeper_id,timekeeper_name,classification,rate,currency,effective_from,effective_to\nF,T,N,PARTNR,-5,USD,2026-01-01,\n"
+    )
+    assert main([str(sample), "--rates", str(bad)]) == 2
+    assert f"{bad}:2: rate: expected a positive decimal" in capsys.readouterr().err
+
+
+def test_unreadable_file_exit_2_but_others_still_reviewed(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = review_json(capsys, str(tmp_path / "missing.txt"), str(sample))
+    assert code == 2 and len(out["invoices"]) == 1
+
+
+def test_rates_and_guidelines_change_the_result(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card = tmp_path / "RATES.csv"
+    card.write_text(
+        "law_firm_id,timekeeper_id,timekeeper_name,classification,rate,currency,effective_from,effective_to\n"
+        '36-1234567,TK1,"Robert Arnsley",PARTNR,250,USD,2026-01-01,\n36-1234567,,,PARALG,120,USD,2026-01-01,\n'  # noqa: E501
+    )
+    g = tmp_path / "g.toml"
+    g.write_text(
+        '[guidelines]\nname = "Acme"\nversion = "7"\n[rules.vague-description]\naction = "reduce"\nreduce_percent = 50\n'  # noqa: E501
+    )
+    _, out = review_json(capsys, str(sample), "--rates", str(card), "--guidelines", str(g))
+    first_line = out["invoices"][0]["lines"][0]
+    assert [f["rule"] for f in first_line["flags"]] == ["rate-above-approved", "vague-description"]
+    assert [f["amount"] for f in first_line["flags"]] == ["-100.00", "-250.00"]
+    assert first_line["approved_total"] == "250.00" and out["guidelines"]["version"] == "7"
+
+
+def test_human_report_groups_by_rule(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main([str(sample), "--as-of", "2026-03-10"])
+    text = capsys.readouterr().out
+    assert "[clerical-work] 1 flag(s), reject-line, 240.00 USD at stake" in text
+    assert "skipped over-budget: no budget data offline" in text
+
+
+def test_console_script_dispatches_review(sample: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "legalops.cli", "review", str(sample), "--as-of", "2026-03-10"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0 and "invoice INV-1" in result.stdout
+
+
+def test_parallel_review_gives_the_same_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from legalops.guidelines import parallel
+
+    many = [
+        invoice(fee("1", narrative="Review file"), fee("2"), invoice_number=f"INV-{n}")
+        for n in range(12)
+    ]
+    path = tmp_path / "many.txt"
+    path.write_text(write([ledes_from_invoice(inv) for inv in many], "1998B"))
+    args = [str(path), "--json", "--as-of", "2026-03-10"]
+    main(args)
+    one_process = capsys.readouterr().out
+    monkeypatch.setattr(parallel, "MIN_LINES", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    main(args)
+    assert capsys.readouterr().out == one_process
+    # 24 lines in 5 chunks: about 4 lines (2 invoices) each, contiguous, nothing lost.
+    assert parallel._chunks(many, 5) == [(i, i + 2) for i in range(0, 12, 2)]

@@ -1,0 +1,2 @@
+"""Fixtures and builders for the LEDES tests (pure library: no Django). The hypothesis
+profiles live in tests/conftest.py."""
