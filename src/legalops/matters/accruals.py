@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from legalops.accounts.models import Role, User
@@ -147,9 +148,9 @@ def accrual_report(
     return accrual
 
 
-def expected_reports(period: AccrualPeriod) -> list[MatterFirm]:
+def expected_reports(period: AccrualPeriod) -> QuerySet[MatterFirm]:
     """Every active assignment on a matter that is not closed: each owes an answer."""
-    return list(
+    return (
         open_assignments()
         .filter(matter__opened_on__lte=period.deadline)
         .order_by("firm__name", "matter__number")
@@ -157,12 +158,11 @@ def expected_reports(period: AccrualPeriod) -> list[MatterFirm]:
 
 
 def missing_reports(period: AccrualPeriod, *, firm_id: int | None = None) -> list[MatterFirm]:
-    done = set(period.accruals.values_list("matter_id", "firm_id"))
-    return [
-        a
-        for a in expected_reports(period)
-        if (a.matter_id, a.firm_id) not in done and (firm_id is None or a.firm_id == firm_id)
-    ]
+    answered = Accrual.objects.filter(
+        period=period, matter_id=OuterRef("matter_id"), firm_id=OuterRef("firm_id")
+    )
+    rows = expected_reports(period).exclude(Exists(answered))
+    return list(rows.filter(firm_id=firm_id) if firm_id is not None else rows)
 
 
 # --- Periodic work ------------------------------------------------------------------------
@@ -264,18 +264,25 @@ class AccrualTotal:
     total_minor: int
 
 
-def accrual_totals(accruals: Iterable[Accrual], by: str) -> list[AccrualTotal]:
-    """Totals per firm, matter or business unit, per currency (never mixed)."""
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    for row in accruals:
-        key = {
-            "firm": row.firm.name,
-            "matter": row.matter.number,
-            "business_unit": row.matter.business_unit.name if row.matter.business_unit else "—",
-            "gl_code": row.matter.gl_code or "—",
-        }[by]
-        sums[(key, row.currency)] += row.total_minor
-    return [AccrualTotal(k, c, v) for (k, c), v in sorted(sums.items())]
+TOTAL_KEYS = {
+    "firm": "firm__name",
+    "matter": "matter__number",
+    "business_unit": "matter__business_unit__name",
+    "gl_code": "matter__gl_code",
+}
+
+
+def accrual_totals(accruals: QuerySet[Accrual], by: str) -> list[AccrualTotal]:
+    """Totals per firm, matter, business unit or GL code, per currency (never mixed), summed
+    by the database (integer minor units: exact on SQLite and PostgreSQL)."""
+    key = TOTAL_KEYS[by]
+    rows = (
+        accruals.order_by()
+        .values(key, "currency")
+        .annotate(total=Sum("current_minor") + Sum("prior_minor"))
+        .order_by(key, "currency")
+    )
+    return [AccrualTotal(row[key] or "—", row["currency"], row["total"]) for row in rows]
 
 
 def accruals_csv(accruals: Iterable[Accrual]) -> str:

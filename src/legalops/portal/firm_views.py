@@ -265,7 +265,7 @@ def accrual_view(request: AuthedRequest) -> HttpResponse:
 
 
 def _accrual_rows(user: Any, period: AccrualPeriod) -> list[dict[str, Any]]:
-    mine = [a for a in accruals.expected_reports(period) if a.firm_id == user.firm_id]
+    mine = list(accruals.expected_reports(period).filter(firm_id=user.firm_id))
     done = {a.matter_id: a for a in period.accruals.filter(firm_id=user.firm_id)}
     return [{"assignment": a, "accrual": done.get(a.matter_id)} for a in mine]
 
