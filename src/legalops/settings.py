@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "legalops.organization",
     "legalops.vendors",
     "legalops.matters",
+    "legalops.invoices",
     "legalops.portal",
 ]
 

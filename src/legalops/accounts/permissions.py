@@ -33,6 +33,12 @@ class Capability(StrEnum):
     MANAGE_ACCRUALS = "manage_accruals"
     FIRM_SUBMIT = "firm_submit"
     IMPORT_DATA = "import_data"
+    # e-billing (issue 6)
+    VIEW_INVOICES = "view_invoices"
+    REVIEW_INVOICES = "review_invoices"
+    APPROVE_INVOICES = "approve_invoices"
+    MANAGE_GUIDELINES = "manage_guidelines"
+    INTAKE_INVOICES = "intake_invoices"
 
 
 _STAFF = {
@@ -58,14 +64,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_FINANCE,
             Capability.MANAGE_ACCRUALS,
             Capability.IMPORT_DATA,
+            Capability.VIEW_INVOICES,
+            Capability.REVIEW_INVOICES,
+            Capability.APPROVE_INVOICES,
+            Capability.MANAGE_GUIDELINES,
+            Capability.INTAKE_INVOICES,
         }
     ),
     # Attorneys manage the matters (and budgets) whose team they are on: the services check
     # the row; the capability says they may do it at all.
     Role.ATTORNEY: frozenset(
-        _STAFF | {Capability.EVALUATE_FIRMS, Capability.MANAGE_MATTERS, Capability.MANAGE_BUDGETS}
+        _STAFF
+        | {
+            Capability.EVALUATE_FIRMS,
+            Capability.MANAGE_MATTERS,
+            Capability.MANAGE_BUDGETS,
+            Capability.VIEW_INVOICES,
+            Capability.REVIEW_INVOICES,
+            Capability.APPROVE_INVOICES,
+        }
     ),
-    Role.APPROVER: frozenset(_STAFF | {Capability.VIEW_FINANCE}),
+    Role.APPROVER: frozenset(
+        _STAFF | {Capability.VIEW_FINANCE, Capability.VIEW_INVOICES, Capability.APPROVE_INVOICES}
+    ),
     Role.REQUESTER: frozenset({Capability.USE_STAFF_APP, Capability.USE_API}),
     Role.FIRM: frozenset(
         {
@@ -74,6 +95,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.USE_API,
             Capability.VIEW_MATTERS,
             Capability.FIRM_SUBMIT,
+            Capability.VIEW_INVOICES,
         }
     ),
 }

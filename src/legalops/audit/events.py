@@ -77,6 +77,16 @@ class Event(StrEnum):
     FORECAST_SET = "forecast.set"
     # imports
     DATA_IMPORTED = "data.imported"
+    # e-billing (issue 6)
+    GUIDELINES_LOADED = "guidelines.loaded"
+    GUIDELINES_PUBLISHED = "guidelines.published"
+    INVOICE_RECEIVED = "invoice.received"
+    INVOICE_REVIEWED = "invoice.reviewed"
+    INVOICE_STATE_CHANGED = "invoice.state_changed"
+    INVOICE_FLAG_DECIDED = "invoice.flag_decided"
+    INVOICE_ADJUSTED = "invoice.adjusted"
+    INVOICE_ADJUSTMENT_WITHDRAWN = "invoice.adjustment_withdrawn"
+    INVOICE_HISTORY_IMPORTED = "invoice.history_imported"
     # platform
     SEED_LOADED = "seed.loaded"
     SCHEDULED_JOB_RAN = "schedule.job_ran"

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class InvoicesConfig(AppConfig):
+    name = "legalops.invoices"
+    label = "invoices"
+    verbose_name = "E-billing"
+
+    def ready(self) -> None:
+        # Give the matters and vendors apps what only invoices know (their pluggable sources)
+        # and add `legalops import ledes`.
+        from legalops.invoices import hooks, ledes_import
+
+        hooks.register()
+        ledes_import.register()

@@ -1,0 +1,122 @@
+"""Reads of invoices, scoped to what the asking user may see (DESIGN.md rule 4):
+legal ops see every invoice; an attorney the invoices of matters they lead or are on the team
+of; an approver the invoices routed to them or that they decided; a firm user its own firm's;
+a requester none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from legalops.accounts.models import Role, User
+from legalops.accounts.permissions import Capability, has_capability
+from legalops.core.money import format_minor
+from legalops.invoices.models import Flag, Invoice, InvoiceLine, StateChange
+from legalops.matters.models import Matter
+
+# Extra visibility rules for approvers (the approval-routing module adds "routed to me").
+ApproverScope = Callable[[User], Q]
+APPROVER_SCOPES: list[ApproverScope] = []
+
+
+def _decided_by(user: User) -> Q:
+    return Q(Exists(StateChange.objects.filter(invoice=OuterRef("pk"), actor=user)))
+
+
+def _on_team(user: User) -> Q:
+    team = Matter.team.through.objects.filter(matter_id=OuterRef("matter_id"), user_id=user.pk)
+    return Q(matter__lead_attorney=user) | Q(Exists(team))
+
+
+def visible_invoices(user: User) -> QuerySet[Invoice]:
+    if not has_capability(user, Capability.VIEW_INVOICES):
+        return Invoice.objects.none()
+    invoices = Invoice.objects.all()
+    if user.role == Role.ADMIN:
+        return invoices
+    if user.role == Role.FIRM:
+        return invoices.filter(firm_id=user.firm_id) if user.firm_id else invoices.none()
+    if user.role == Role.ATTORNEY:
+        return invoices.filter(_on_team(user))
+    if user.role == Role.APPROVER:
+        scope = _decided_by(user)
+        for extra in APPROVER_SCOPES:
+            scope |= extra(user)
+        return invoices.filter(scope)
+    return invoices.none()
+
+
+def invoice_list(
+    *,
+    user: User,
+    search: str = "",
+    state: str = "",
+    firm_id: int | None = None,
+    matter_id: int | None = None,
+) -> QuerySet[Invoice]:
+    invoices = visible_invoices(user).select_related("firm", "matter")
+    if search:
+        invoices = invoices.filter(
+            Q(invoice_number__icontains=search)
+            | Q(matter__number__icontains=search)
+            | Q(firm__name__icontains=search)
+        )
+    if state:
+        invoices = invoices.filter(state=state)
+    if firm_id:
+        invoices = invoices.filter(firm_id=firm_id)
+    if matter_id:
+        invoices = invoices.filter(matter_id=matter_id)
+    return invoices
+
+
+def invoice_get(*, user: User, pk: int) -> Invoice:
+    return visible_invoices(user).select_related("firm", "matter", "guidelines", "file").get(pk=pk)
+
+
+def invoice_lines(invoice: Invoice, *, rule: str = "") -> QuerySet[InvoiceLine]:
+    lines = invoice.lines.all()
+    if rule:
+        lines = lines.filter(flags__rule=rule).distinct()
+    return lines.order_by("index")
+
+
+def invoice_json(invoice: Invoice) -> dict[str, object]:
+    """The object of `legalops invoices show --json`: one element of `legalops review --json`'s
+    `invoices`, from what is stored now, plus `state`."""
+    cur = invoice.currency
+    flags = list(Flag.objects.filter(invoice=invoice).order_by("line__index", "order"))
+    by_line: dict[int | None, list[dict[str, object]]] = {}
+    for flag in flags:
+        by_line.setdefault(flag.line_id, []).append(
+            {
+                "rule": flag.rule,
+                "action": flag.action,
+                "amount": format_minor(flag.amount_minor, cur),
+                "message": flag.message,
+                "evidence": flag.evidence,
+            }
+        )
+    return {
+        "file": invoice.file.name if invoice.file else "",
+        "invoice_number": invoice.invoice_number,
+        "law_firm_id": invoice.firm.law_firm_id,
+        "client_matter_id": invoice.matter.number,
+        "currency": cur,
+        "billed_total": format_minor(invoice.billed_minor, cur),
+        "approved_total": format_minor(invoice.approved_minor, cur),
+        "flags": by_line.get(None, []),
+        "skipped_rules": invoice.review_skipped,
+        "lines": [
+            {
+                "line_item_number": line.line_item_number,
+                "line": line.position,
+                "billed_total": format_minor(line.billed_minor, cur),
+                "approved_total": format_minor(line.approved_minor, cur),
+                "flags": by_line.get(line.pk, []),
+            }
+            for line in invoice.lines.order_by("index")
+        ],
+        "state": invoice.state,
+    }
