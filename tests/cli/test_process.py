@@ -1,8 +1,11 @@
 """`legalops` as a user runs it: a separate process, a fresh data directory, real errors."""
 
 import os
+import re
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -132,10 +135,21 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _wait_for_page(server, url, *, seconds):
+    """The page once the server answers; fails early with its output if it died. Generous:
+    collectstatic runs first and the machine may be busy."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited: {server.stdout.read().decode()[-2000:]}")
+        try:
+            return urllib.request.urlopen(url, timeout=2).read().decode()
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"the server did not answer within {seconds}s")
+
+
 def test_serve_runs_gunicorn_with_static_files(tmp_path):
-    import re
-    import time
-    import urllib.request
 
     assert legalops("migrate", data_dir=tmp_path).returncode == 0
     port = free_port()
@@ -149,14 +163,7 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                page = urllib.request.urlopen(base + "/", timeout=2).read().decode()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the server did not answer")
+        page = _wait_for_page(server, base + "/", seconds=120)
         assert 'name="password"' in page
         css = re.search(r'href="(/static/legalops/app\.[0-9a-f]+\.css)"', page)
         assert css, "collectstatic gave the stylesheet a hashed name"
