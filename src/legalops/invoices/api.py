@@ -129,6 +129,7 @@ def invoices(
 ) -> QuerySet[Invoice]:
     """Invoices the caller may see, newest first. `queue=true`: the caller's review queue;
     `flags`: flagged, clean or holds; dates bound the invoice date."""
+    require(request.auth, Capability.VIEW_INVOICES)
     return selectors.invoice_list(
         user=request.auth,
         search=q,
