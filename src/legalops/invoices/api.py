@@ -225,10 +225,15 @@ def invoice_lines(
     inv = _invoice(request, invoice_id)
     lines = workspace.filtered_lines(inv.lines.all(), rule=rule, show=show)
     return lines.order_by("index").prefetch_related(
-        Prefetch("flags", queryset=Flag.objects.select_related("decided_by").order_by("order")),
+        # The invoice joined in: each flag and adjustment formats its money in its currency.
+        Prefetch(
+            "flags", queryset=Flag.objects.select_related("decided_by", "invoice").order_by("order")
+        ),
         Prefetch(
             "adjustments",
-            queryset=Adjustment.objects.select_related("created_by").order_by("created_at", "pk"),
+            queryset=Adjustment.objects.select_related("created_by", "invoice").order_by(
+                "created_at", "pk"
+            ),
         ),
     )
 

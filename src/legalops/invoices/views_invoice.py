@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from legalops.accounts.decorators import staff_required
@@ -55,7 +56,10 @@ def _common(request: AuthedRequest, invoice: Invoice) -> dict[str, Any]:
         "reviewer": reviewer,
         "can_decide": reviewer and invoice.state in DECIDABLE,
         "chips": workspace.rule_chips(invoice),
-        "reasons": workspace.reason_codes(),
+        # Rendered once: every flag and line of the page repeats this list in its form.
+        "reason_options": format_html_join(
+            "", '<option value="{}">{}</option>', workspace.reason_codes()
+        ),
         "params": _line_params(request),
     }
 
