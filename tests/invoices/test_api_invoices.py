@@ -277,3 +277,20 @@ def test_reason_codes_are_listed(client, api_token, attorney, requester):
     codes = get(client, "/reason-codes", api_token(attorney)).json()
     assert "expense" in [c["code"] for c in codes["items"]]
     assert_error_shape(get(client, "/reason-codes", api_token(requester)), 403)
+
+
+def test_a_page_of_lines_costs_the_same_queries_whatever_its_size(
+    client, api_token, admin, intake, flagged
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    long = intake(long_file("LONG-3", 60)).received[0]
+    token = api_token(admin)
+    get(client, "/invoices", token)  # the token's first use is recorded once
+    counts = []
+    for limit in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            assert get(client, f"/invoices/{long.pk}/lines", token, limit=limit).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -255,3 +255,34 @@ def test_others_cannot_open_act_on_or_download_the_invoice(client, request, who,
         BILLED - 100000,
         "proposed",
     )
+
+
+def test_a_flag_on_the_whole_invoice_is_decided_in_its_panel(client, admin, intake, flagged):
+    from tests.invoices.builders import Bill, Expense, ledes
+
+    late = Expense("80.00", "E110", "Court reporter for the June hearing", "20260610")
+    bill = Bill("OLD-1", "LIT-001", lines=[late], date="20260705", start="20260601", end="20260630")
+    invoice = intake(ledes(bill)).received[0]
+    flag = Flag.objects.get(invoice=invoice, rule="late-invoice")
+    assert flag.line is None and invoice.open_holds == 1
+    client.force_login(admin)
+    page = detail(client, invoice).content.decode()
+    panel = re.search(r'<div id="invoice-flags"(.*?)</div>\n', page, re.S).group(0)
+    assert "late-invoice" in panel and "hidden" not in panel.split(">")[0]
+    html = client.post(
+        f"/spend/flags/{flag.pk}/decide/",
+        {"decision": "override", "reason_code": "other", "comment": "agreed extension"},
+        **HTMX,
+    ).content.decode()
+    assert html.lstrip().startswith('<div id="invoice-flags"')
+    assert 'hx-swap-oob="true"' in html and 'data-testid="open-holds"' not in html
+    invoice.refresh_from_db()
+    assert invoice.open_holds == 0
+
+
+def test_only_legal_ops_see_the_void_button(client, admin, attorney, flagged):
+    client.force_login(attorney)
+    assert "Void invoice" not in detail(client, flagged).content.decode()
+    assert client.post(f"/spend/invoices/{flagged.pk}/void/", {"comment": "x"}).status_code == 403
+    client.force_login(admin)
+    assert "Void invoice" in detail(client, flagged).content.decode()

@@ -189,7 +189,7 @@ def _extras(inv: Invoice, firm_view: bool) -> dict[str, Any]:
                 "effective": version.effective.isoformat(),
                 "sha256": version.sha256,
             }
-            if version and not firm_view
+            if version
             else None
         ),
         "transitions": [

@@ -18,6 +18,8 @@ from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from legalops.accounts.decorators import staff_required
+from legalops.accounts.models import User
+from legalops.accounts.permissions import Capability, has_capability
 from legalops.core.typing import AuthedRequest
 from legalops.invoices import services, workflow, workspace
 from legalops.invoices.downloads import attachment_file, file_response, invoice_file
@@ -79,14 +81,14 @@ def invoice_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "history": workspace.invoice_history(invoice),
             "panels": panels_for(request.user, invoice, "staff"),
             "shows": workspace.SHOW,
-            "actions": _actions(invoice, context["reviewer"]),
+            "actions": _actions(invoice, context["reviewer"], request.user),
             "reject_form": RejectForm(),
         }
     )
     return render(request, "invoices/invoice_detail.html", context)
 
 
-def _actions(invoice: Invoice, reviewer: bool) -> dict[str, bool]:
+def _actions(invoice: Invoice, reviewer: bool, user: User) -> dict[str, bool]:
     """Which lifecycle buttons to show (the services decide again when pressed)."""
     state = invoice.state
     allowed = workflow.ALLOWED[state]
@@ -97,7 +99,7 @@ def _actions(invoice: Invoice, reviewer: bool) -> dict[str, bool]:
         "rereview": reviewer and state in workflow.REVIEWABLE,
         "submit": reviewer and state in (State.IN_REVIEW, State.ON_HOLD),
         "reject": reviewer and State.REJECTED in allowed and state != State.PENDING_APPROVAL,
-        "void": reviewer and State.VOIDED in allowed,
+        "void": has_capability(user, Capability.INTAKE_INVOICES) and State.VOIDED in allowed,
     }
 
 
