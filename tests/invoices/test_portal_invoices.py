@@ -286,3 +286,26 @@ def test_only_the_firms_open_matters_are_offered(client, firm_a_user, matter_a, 
     client.force_login(firm_a_user)
     form = client.get("/portal/invoices/new/").context["header"]
     assert list(form.fields["matter"].queryset) == [matter_a]
+
+
+def test_a_checked_file_waits_a_day_for_its_submission(
+    client, firm_a_user, matter_a, rate_card, guidelines
+):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from legalops.invoices import preflight
+
+    client.force_login(firm_a_user)
+    token = check(client, flagged_file("INV-45")).context["token"]
+    path = default_storage.path(f"preflight/{firm_a_user.pk}/{token}")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(path, (two_days_ago, two_days_ago))
+    assert preflight.staged(firm_a_user, token) is None
+    response = client.post("/portal/invoices/submit/", {"token": token, "filename": "x.txt"})
+    assert response.url == "/portal/invoices/upload/"
+    assert not Invoice.objects.exists()
+    check(client, flagged_file("INV-46"))  # a new check clears what expired
+    assert not os.path.exists(path)

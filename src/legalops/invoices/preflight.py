@@ -207,7 +207,7 @@ def staged(user: User, token: str) -> bytes | None:
     if len(token) != 64 or not all(c in "0123456789abcdef" for c in token):
         return None
     path = _path(user, token)
-    if not default_storage.exists(path):
+    if not default_storage.exists(path) or _expired(path):
         return None
     with default_storage.open(path, "rb") as handle:
         data: bytes = handle.read()
@@ -224,12 +224,15 @@ def _path(user: User, token: str) -> str:
     return f"{STAGE_DIR}/{user.pk}/{token}"
 
 
+def _expired(path: str) -> bool:
+    return default_storage.get_modified_time(path).timestamp() < time.time() - STAGE_SECONDS
+
+
 def _prune(user: User) -> None:
     folder = f"{STAGE_DIR}/{user.pk}"
     if not default_storage.exists(folder):
         return
-    cutoff = time.time() - STAGE_SECONDS
     for name in default_storage.listdir(folder)[1]:
         path = f"{folder}/{name}"
-        if default_storage.get_modified_time(path).timestamp() < cutoff:
+        if _expired(path):
             default_storage.delete(path)
