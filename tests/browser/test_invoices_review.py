@@ -15,7 +15,7 @@ from tests.invoices.conftest import intake, matter_a, rate_card  # noqa: F401
 from tests.invoices.spend_fixtures import flagged_file, guidelines  # noqa: F401
 
 from legalops.accounts import services as accounts
-from legalops.invoices.models import Invoice
+from legalops.invoices.models import Invoice, ReasonCode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +29,9 @@ def totals(page: Page) -> list[str]:
 def test_a_firm_submits_after_the_pre_flight_and_the_reviewer_adjusts_and_submits(
     page: Page, live_server, attorney, firm_a_user, matter_a, rate_card, guidelines
 ):
+    # Transactional tests flush the tables, migration data included: the codes this test uses.
+    for code, label in (("agreed", "Agreed with the firm"), ("expense", "Expense above its cap")):
+        ReasonCode.objects.get_or_create(code=code, defaults={"label": label, "built_in": True})
     device = accounts.two_factor_begin(user=firm_a_user)
     accounts.two_factor_confirm(
         user=firm_a_user, secret=device.secret, code=code_for(device.secret, offset_steps=-1)

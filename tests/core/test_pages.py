@@ -45,7 +45,8 @@ def test_firm_users_live_in_the_portal(client, firm_a_user):
     assert client.get("/").url == "/portal/"
     assert client.get("/spend/").url == "/portal/"
     page = client.get("/portal/")
-    assert b"Hale &amp; Whitmore LLP" in page.content and b'href="/portal/invoices/"' in page.content
+    assert b"Hale &amp; Whitmore LLP" in page.content
+    assert b'href="/portal/invoices/"' in page.content
     assert client.get("/admin/organization/company/").status_code == 403
 
 
