@@ -39,9 +39,15 @@ def setup(data_dir: str) -> None:
     from django.core.management import call_command
 
     django.setup()
-    if os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
+    if os.environ.get("DATABASE_URL"):
+        from importlib import import_module
+
+        from django.apps import apps
+
+        # flush empties every table, the reason codes the migrations put there included.
+        call_command("flush", interactive=False, verbosity=0)
+        import_module("legalops.invoices.migrations.0002_reason_codes").add(apps, None)
 
 
 def ledes_file(lines: int) -> bytes:

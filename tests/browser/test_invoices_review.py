@@ -6,8 +6,10 @@ adjustment and sees the totals change without a reload, then submits it for appr
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Page, expect
 from tests.accounts.helpers import code_for
 from tests.browser.test_rate_negotiation import sign_in
@@ -15,7 +17,7 @@ from tests.invoices.conftest import intake, matter_a, rate_card  # noqa: F401
 from tests.invoices.spend_fixtures import flagged_file, guidelines  # noqa: F401
 
 from legalops.accounts import services as accounts
-from legalops.invoices.models import Invoice, ReasonCode
+from legalops.invoices.models import Invoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,9 +31,8 @@ def totals(page: Page) -> list[str]:
 def test_a_firm_submits_after_the_pre_flight_and_the_reviewer_adjusts_and_submits(
     page: Page, live_server, attorney, firm_a_user, matter_a, rate_card, guidelines
 ):
-    # Transactional tests flush the tables, migration data included: the codes this test uses.
-    for code, label in (("agreed", "Agreed with the firm"), ("expense", "Expense above its cap")):
-        ReasonCode.objects.get_or_create(code=code, defaults={"label": label, "built_in": True})
+    # Transactional tests flush the tables, the reason codes of the migrations included.
+    import_module("legalops.invoices.migrations.0002_reason_codes").add(apps, None)
     device = accounts.two_factor_begin(user=firm_a_user)
     accounts.two_factor_confirm(
         user=firm_a_user, secret=device.secret, code=code_for(device.secret, offset_steps=-1)

@@ -223,7 +223,7 @@ def invoice_lines(
     the requested page only). `rule` keeps lines one rule fired on; `show`: all, flagged or
     adjusted."""
     inv = _invoice(request, invoice_id)
-    lines = workspace.filtered_lines(inv.lines.all(), rule=rule, show=show)
+    lines = workspace.filtered_lines(inv, inv.lines.all(), rule=rule, show=show)
     return lines.order_by("index").prefetch_related(
         # The invoice joined in: each flag and adjustment formats its money in its currency.
         Prefetch(
