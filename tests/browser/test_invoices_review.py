@@ -108,3 +108,44 @@ def test_a_firm_submits_after_the_pre_flight_and_the_reviewer_adjusts_and_submit
     invoice = Invoice.objects.get(invoice_number="INV-77")
     assert (invoice.state, invoice.approved_minor) == ("pending_approval", 225000)
     assert errors == []  # no failed request, no CSP violation (no inline script or style)
+
+
+def test_a_firm_without_ledes_enters_an_invoice_with_its_pdf(
+    page: Page, live_server, firm_a_user, matter_a, rate_card, guidelines
+):
+    device = accounts.two_factor_begin(user=firm_a_user)
+    accounts.two_factor_confirm(
+        user=firm_a_user, secret=device.secret, code=code_for(device.secret, offset_steps=-1)
+    )
+    sign_in(page, live_server.url, firm_a_user.username, device.secret)
+    page.goto(live_server.url + "/portal/invoices/")
+    page.get_by_role("link", name="Enter an invoice without LEDES").click()
+    page.get_by_label("Matter:", exact=True).select_option(label="LIT-001 · Acme v. Northwind")
+    page.get_by_label("Invoice number").fill("F-7")
+    page.get_by_label("Invoice date").fill("2026-11-20")
+    page.get_by_label("Billing period from").fill("2026-11-01")
+    page.get_by_label("Billing period to").fill("2026-11-30")
+    page.get_by_label("Your client number for us").fill("NW")
+    page.get_by_label("Your matter number").fill("HW-7")
+    for n in range(4):  # three rows to start with; the fourth comes from "Add a line"
+        if n == 3:
+            page.get_by_role("button", name="Add a line").click()
+        row = n + 1
+        page.get_by_label(f"Type, line {row}").select_option("F")
+        page.get_by_label(f"Date, line {row}").fill(f"2026-11-0{row}")
+        page.get_by_label(f"Timekeeper, line {row}").select_option(label="Hale, Grace (PARTNR)")
+        page.get_by_label(f"Task, line {row}").select_option("L120")
+        page.get_by_label(f"Activity, line {row}").select_option("A104")
+        page.get_by_label(f"Hours or quantity, line {row}").fill("1.0")
+        page.get_by_label(f"Rate or unit cost, line {row}").fill("500")
+        page.get_by_label(f"Narrative, line {row}").fill(f"Analyze expert report section {row}")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_test_id("preflight-billed")).to_have_text("2,000.00 USD")
+    page.get_by_label("Invoice PDF").set_input_files(
+        {"name": "F-7.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    )
+    page.get_by_role("button", name="Submit the invoice").click()
+    expect(page.locator(".messages")).to_contain_text("Invoice F-7 submitted.")
+    expect(page.get_by_role("link", name="Invoice PDF")).to_be_visible()
+    invoice = Invoice.objects.get(invoice_number="F-7")
+    assert (invoice.source, invoice.billed_minor, invoice.lines.count()) == ("form", 200000, 4)
