@@ -21,6 +21,7 @@ from legalops.invoices import bulk, selectors
 from legalops.invoices.forms import BulkForm, UploadForm
 from legalops.invoices.intake import MAX_BYTES, IntakeReport, invoice_intake
 from legalops.invoices.models import GuidelinesVersion, Source, State
+from legalops.matters.selectors import matter_list
 from legalops.organization.selectors import business_unit_list
 from legalops.vendors.selectors import law_firm_list
 
@@ -113,8 +114,6 @@ def _matter_filter(request: AuthedRequest) -> Any:
     matter_id = _int(request.GET.get("matter", ""))
     if matter_id is None:
         return None
-    from legalops.matters.selectors import matter_list
-
     return matter_list(user=request.user).filter(pk=matter_id).first()
 
 
