@@ -18,6 +18,7 @@ from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, has_capability
 from legalops.accounts.services import token_authenticate
 from legalops.audit.api import router as audit_router
+from legalops.invoices.api import router as invoices_router
 from legalops.matters.api import router as matters_router
 from legalops.organization.api import router as organization_router
 from legalops.vendors.api import router as vendors_router
@@ -55,6 +56,7 @@ api.add_router("/", organization_router)
 api.add_router("/", vendors_router)
 api.add_router("/", matters_router)
 api.add_router("/", audit_router)
+api.add_router("/", invoices_router)
 
 
 def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/organization/", include("legalops.organization.urls")),
     path("vendors/", include("legalops.vendors.urls")),
     path("matters/", include("legalops.matters.urls")),
+    path("spend/", include("legalops.invoices.urls")),
     path("portal/", include("legalops.portal.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz_view, name="healthz"),

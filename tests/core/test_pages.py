@@ -24,7 +24,7 @@ def test_other_roles_see_what_their_role_allows(client, attorney, requester):
     assert nav_labels(client.get("/")) == ["Requests", "Knowledge"]
 
 
-@pytest.mark.parametrize("pillar", ["spend", "insight", "contracts", "requests", "knowledge"])
+@pytest.mark.parametrize("pillar", ["insight", "contracts", "requests", "knowledge"])
 def test_unbuilt_pillars_say_so_honestly(client, attorney, pillar):
     client.force_login(attorney)
     response = client.get(f"/{pillar}/")
@@ -45,7 +45,8 @@ def test_firm_users_live_in_the_portal(client, firm_a_user):
     assert client.get("/").url == "/portal/"
     assert client.get("/spend/").url == "/portal/"
     page = client.get("/portal/")
-    assert b"Hale &amp; Whitmore LLP" in page.content and b"Not built yet" in page.content
+    assert b"Hale &amp; Whitmore LLP" in page.content
+    assert b'href="/portal/invoices/"' in page.content
     assert client.get("/admin/organization/company/").status_code == 403
 
 

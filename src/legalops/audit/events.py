@@ -87,6 +87,7 @@ class Event(StrEnum):
     INVOICE_ADJUSTED = "invoice.adjusted"
     INVOICE_ADJUSTMENT_WITHDRAWN = "invoice.adjustment_withdrawn"
     INVOICE_HISTORY_IMPORTED = "invoice.history_imported"
+    INVOICE_DOCUMENTS_ATTACHED = "invoice.documents_attached"
     # platform
     SEED_LOADED = "seed.loaded"
     SCHEDULED_JOB_RAN = "schedule.job_ran"

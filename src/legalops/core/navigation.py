@@ -23,7 +23,7 @@ class Section:
 _STAFF_ROLES = frozenset({"admin", "attorney", "approver"})
 
 SECTIONS: tuple[Section, ...] = (
-    Section("spend", "Spend", "core:pillar_spend", roles=_STAFF_ROLES),
+    Section("spend", "Spend", "invoices:invoice_list", Capability.VIEW_INVOICES, _STAFF_ROLES),
     Section("vendors", "Vendors", "vendors:firm_list", Capability.VIEW_FIRMS, _STAFF_ROLES),
     Section("matters", "Matters", "matters:matter_list", Capability.VIEW_MATTERS, _STAFF_ROLES),
     Section("insight", "Insight", "core:pillar_insight", roles=_STAFF_ROLES),

@@ -79,7 +79,7 @@ class IntakeReport:
 
 
 @dataclass
-class _Plan:
+class Plan:
     """An invoice of the file matched to the database, ready to be written."""
 
     source: ledes.Invoice
@@ -98,17 +98,8 @@ def invoice_intake(
     received_on: datetime.date | None = None,
 ) -> IntakeReport:
     """Checks the whole file, then writes all of it or nothing."""
-    _require_intake(actor, create_missing)
-    if len(data) > MAX_BYTES:
-        return IntakeReport(filename, None, [_error(f"the file is larger than {MAX_BYTES} bytes")])
-    parsed = ledes.parse(data, filename=filename)
-    report = IntakeReport(filename, parsed.format)
-    if not parsed.valid:
-        report.errors = [issue.as_json() for issue in parsed.errors]
-        return report
-    plans = [_plan(actor, inv, create_missing) for inv in parsed.invoices]
-    _same_file_duplicates(plans)
-    report.outcomes = [plan.outcome for plan in plans]
+    checked = intake_check(actor=actor, data=data, filename=filename, create_missing=create_missing)
+    report, plans = checked.report, checked.plans
     if report.accepted and any(p.outcome.status == RECEIVED for p in plans):
         try:
             _write(
@@ -116,7 +107,7 @@ def invoice_intake(
                 data,
                 filename,
                 source,
-                parsed.format or "",
+                report.format or "",
                 plans,
                 create_missing,
                 received_on or timezone.localdate(),
@@ -127,6 +118,38 @@ def invoice_intake(
                     plan.outcome.invoice = None
                     plan.outcome.refuse("; ".join(exc.messages))
     return report
+
+
+@dataclass
+class Checked:
+    """What `intake_check` found: the report so far and each invoice matched to the database."""
+
+    report: IntakeReport
+    plans: list[Plan] = field(default_factory=list)
+    warnings: list[dict[str, object]] = field(default_factory=list)
+
+
+def intake_check(
+    *, actor: User | None, data: bytes, filename: str, create_missing: bool = False
+) -> Checked:
+    """Everything `invoice_intake` checks before it writes (LEDES validity, firm, matter,
+    assignment, duplicates), writing nothing: the first half of intake, and the vendor
+    portal's pre-flight."""
+    _require_intake(actor, create_missing)
+    if len(data) > MAX_BYTES:
+        return Checked(
+            IntakeReport(filename, None, [_error(f"the file is larger than {MAX_BYTES} bytes")])
+        )
+    parsed = ledes.parse(data, filename=filename)
+    report = IntakeReport(filename, parsed.format)
+    warnings = [issue.as_json() for issue in parsed.warnings]
+    if not parsed.valid:
+        report.errors = [issue.as_json() for issue in parsed.errors]
+        return Checked(report, warnings=warnings)
+    plans = [_plan(actor, inv, create_missing) for inv in parsed.invoices]
+    _same_file_duplicates(plans)
+    report.outcomes = [plan.outcome for plan in plans]
+    return Checked(report, plans, warnings)
 
 
 def _require_intake(actor: User | None, create_missing: bool) -> None:
@@ -142,9 +165,9 @@ def _error(message: str) -> dict[str, object]:
     return {"line": None, "path": None, "field": None, "code": "file", "message": message}
 
 
-def _plan(actor: User | None, source: ledes.Invoice, create_missing: bool) -> _Plan:
+def _plan(actor: User | None, source: ledes.Invoice, create_missing: bool) -> Plan:
     outcome = Outcome(source.invoice_number, source.law_firm_id or "", _matter_number(source) or "")
-    plan = _Plan(source, outcome)
+    plan = Plan(source, outcome)
     plan.firm = _match_firm(actor, plan, create_missing)
     plan.matter = _match_matter(plan, create_missing)
     if outcome.status != REJECTED and plan.firm is not None:
@@ -160,7 +183,7 @@ def _matter_number(source: ledes.Invoice) -> str | None:
     )
 
 
-def _match_firm(actor: User | None, plan: _Plan, create_missing: bool) -> LawFirm | None:
+def _match_firm(actor: User | None, plan: Plan, create_missing: bool) -> LawFirm | None:
     law_firm_id = plan.outcome.law_firm_id
     firm = law_firm_by_ledes_id(law_firm_id) if law_firm_id else None
     if firm is None and not create_missing:
@@ -181,7 +204,7 @@ def _match_firm(actor: User | None, plan: _Plan, create_missing: bool) -> LawFir
     return firm
 
 
-def _match_matter(plan: _Plan, create_missing: bool) -> Matter | None:
+def _match_matter(plan: Plan, create_missing: bool) -> Matter | None:
     number = plan.outcome.client_matter_id
     if "|" in number:
         plan.outcome.refuse(
@@ -205,7 +228,7 @@ def _match_matter(plan: _Plan, create_missing: bool) -> Matter | None:
     return matter
 
 
-def _check_duplicate(plan: _Plan) -> None:
+def _check_duplicate(plan: Plan) -> None:
     earlier = (
         Invoice.objects.filter(firm=plan.firm, invoice_number=plan.source.invoice_number)
         .exclude(state__in=SUPERSEDED_STATES)
@@ -224,7 +247,7 @@ def _check_duplicate(plan: _Plan) -> None:
         plan.outcome.invoice = earlier
 
 
-def _same_file_duplicates(plans: list[_Plan]) -> None:
+def _same_file_duplicates(plans: list[Plan]) -> None:
     seen: set[tuple[str, str]] = set()
     for plan in plans:
         key = (plan.outcome.law_firm_id, plan.outcome.invoice_number)
@@ -243,11 +266,11 @@ def _write(
     filename: str,
     source: str,
     fmt: str,
-    plans: list[_Plan],
+    plans: list[Plan],
     create_missing: bool,
     received_on: datetime.date,
 ) -> None:
-    stored = _store_file(actor, data, filename, source, fmt)
+    stored = store_file(actor, data, filename, source, fmt)
     for plan in plans:
         if plan.outcome.status != RECEIVED:
             continue
@@ -260,15 +283,23 @@ def _write(
         plan.outcome.invoice = invoice
 
 
-def _store_file(
-    actor: User | None, data: bytes, filename: str, source: str, fmt: str
+def store_file(
+    actor: User | None,
+    data: bytes,
+    filename: str,
+    source: str,
+    fmt: str,
+    content_type: str = "text/plain",
 ) -> InvoiceFile:
+    """Keeps a file byte for byte (the LEDES file, or a form-entered invoice's PDF and
+    receipts)."""
     digest = hashlib.sha256(data).hexdigest()
     stored = InvoiceFile(
         sha256=digest,
         name=filename.rsplit("/", 1)[-1][:255],
         size=len(data),
         format=fmt,
+        content_type=content_type,
         uploaded_by=actor,
         source=source,
     )
@@ -277,7 +308,7 @@ def _store_file(
     return stored
 
 
-def _create_missing(actor: User | None, plan: _Plan) -> None:
+def _create_missing(actor: User | None, plan: Plan) -> None:
     """An admin import may create the firm, matter, assignment and timekeepers it names."""
     source = plan.source
     plan.firm = plan.firm or law_firm_by_ledes_id(source.law_firm_id or "")
@@ -296,7 +327,7 @@ def _create_missing(actor: User | None, plan: _Plan) -> None:
             name=_matter_name(source),
             matter_type=MatterType.values[0],
             opened_on=source.billing_start_date or source.invoice_date or timezone.localdate(),
-            currency=_currency(source, None, plan.firm),
+            currency=invoice_currency(source, None, plan.firm),
         )
     if not MatterFirm.objects.filter(matter=plan.matter, firm=plan.firm).exists():
         matter_firm_assign(actor=actor, matter=plan.matter, firm=plan.firm)
@@ -325,7 +356,7 @@ def _create_timekeepers(actor: User | None, firm: LawFirm, source: ledes.Invoice
             known.add(ref)
 
 
-def _currency(source: ledes.Invoice, matter: Matter | None, firm: LawFirm | None) -> str:
+def invoice_currency(source: ledes.Invoice, matter: Matter | None, firm: LawFirm | None) -> str:
     """The file's currency, else the matter's, else the firm's, else the company's."""
     for candidate in (
         source.currency,
@@ -342,37 +373,20 @@ def _currency(source: ledes.Invoice, matter: Matter | None, firm: LawFirm | None
 
 
 def _create_invoice(
-    actor: User | None, plan: _Plan, stored: InvoiceFile, source: str, received_on: datetime.date
+    actor: User | None, plan: Plan, stored: InvoiceFile, source: str, received_on: datetime.date
 ) -> Invoice:
     src, firm, matter = plan.source, plan.firm, plan.matter
     assert firm is not None and matter is not None
-    code = _currency(src, matter, firm)
+    code = invoice_currency(src, matter, firm)
     if plan.outcome.resubmission_of is not None:
         earlier = workflow.locked(plan.outcome.resubmission_of)
         workflow.transition(
             earlier, State.RESUBMITTED, actor=actor, comment="replaced by a corrected invoice"
         )
-    invoice = Invoice.objects.create(
-        firm=firm,
-        matter=matter,
-        invoice_number=src.invoice_number,
-        source=source,
-        file=stored,
-        format=stored.format,
-        invoice_date=src.invoice_date or received_on,
-        billing_start=src.billing_start_date,
-        billing_end=src.billing_end_date,
-        description=src.description or "",
-        client_id=src.client_id or "",
-        law_firm_matter_id=src.law_firm_matter_id or "",
-        currency=code,
-        stated_currency=src.currency or "",
-        billed_minor=0,
-        approved_minor=0,
-        received_on=received_on,
-        submitted_by=actor,
-        resubmission_of=plan.outcome.resubmission_of,
-    )
+    invoice = invoice_from_plan(plan, received_on, code)
+    invoice.source, invoice.file, invoice.format = source, stored, stored.format
+    invoice.submitted_by = actor
+    invoice.save()
     lines = _create_lines(invoice, firm, src, code)
     _set_totals(invoice, lines)
     audit_record(
@@ -391,6 +405,30 @@ def _create_invoice(
         },
     )
     return invoice
+
+
+def invoice_from_plan(plan: Plan, received_on: datetime.date, code: str) -> Invoice:
+    """The invoice row a matched plan becomes, not saved yet (intake saves it; the portal's
+    pre-flight reviews it without saving)."""
+    src = plan.source
+    assert plan.firm is not None and plan.matter is not None
+    return Invoice(
+        firm=plan.firm,
+        matter=plan.matter,
+        invoice_number=src.invoice_number,
+        invoice_date=src.invoice_date or received_on,
+        billing_start=src.billing_start_date,
+        billing_end=src.billing_end_date,
+        description=src.description or "",
+        client_id=src.client_id or "",
+        law_firm_matter_id=src.law_firm_matter_id or "",
+        currency=code,
+        stated_currency=src.currency or "",
+        billed_minor=0,
+        approved_minor=0,
+        received_on=received_on,
+        resubmission_of=plan.outcome.resubmission_of,
+    )
 
 
 def _create_lines(

@@ -5,14 +5,15 @@ a requester none."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from legalops.accounts.models import Role, User
 from legalops.accounts.permissions import Capability, has_capability
 from legalops.core.money import format_minor
-from legalops.invoices.models import Flag, Invoice, InvoiceLine, StateChange
+from legalops.invoices.models import Flag, Invoice, InvoiceLine, State, StateChange
 from legalops.matters.models import Matter
 
 # Extra visibility rules for approvers (the approval-routing module adds "routed to me").
@@ -54,21 +55,58 @@ def invoice_list(
     state: str = "",
     firm_id: int | None = None,
     matter_id: int | None = None,
+    business_unit_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    flags: str = "",
+    queue: bool = False,
 ) -> QuerySet[Invoice]:
-    invoices = visible_invoices(user).select_related("firm", "matter")
+    """`queue`: only the user's review queue. `flags`: "flagged" (any flag), "clean" (none),
+    "holds" (holds still open). Dates bound the invoice date, both inclusive."""
+    base = review_queue(user) if queue else visible_invoices(user)
+    invoices = base.select_related("firm", "matter")
     if search:
         invoices = invoices.filter(
             Q(invoice_number__icontains=search)
             | Q(matter__number__icontains=search)
+            | Q(matter__name__icontains=search)
             | Q(firm__name__icontains=search)
         )
-    if state:
-        invoices = invoices.filter(state=state)
-    if firm_id:
-        invoices = invoices.filter(firm_id=firm_id)
-    if matter_id:
-        invoices = invoices.filter(matter_id=matter_id)
+    exact = {
+        "state": state,
+        "firm_id": firm_id,
+        "matter_id": matter_id,
+        "matter__business_unit_id": business_unit_id,
+        "invoice_date__gte": date_from,
+        "invoice_date__lte": date_to,
+    }
+    invoices = invoices.filter(**{k: v for k, v in exact.items() if v not in (None, "")})
+    if flags in FLAG_FILTERS:
+        invoices = invoices.filter(FLAG_FILTERS[flags])
     return invoices
+
+
+FLAG_FILTERS = {
+    "flagged": Q(flag_count__gt=0),
+    "clean": Q(flag_count=0),
+    "holds": Q(open_holds__gt=0),
+}
+# The reviewer's work: invoices not yet sent on to approval.
+QUEUE_STATES = (State.RECEIVED, State.IN_REVIEW, State.ON_HOLD)
+
+
+def review_queue(user: User) -> QuerySet[Invoice]:
+    """ "My review queue": the open invoices of the matters this user may review (legal ops:
+    every matter; an attorney: the matters they lead or are on the team of)."""
+    if not has_capability(user, Capability.REVIEW_INVOICES):
+        return Invoice.objects.none()
+    return visible_invoices(user).filter(state__in=QUEUE_STATES)
+
+
+def state_counts(invoices: QuerySet[Invoice]) -> dict[str, int]:
+    """How many of `invoices` are in each state (one grouped query)."""
+    rows = invoices.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n")
+    return dict(rows)
 
 
 def invoice_get(*, user: User, pk: int) -> Invoice:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legalops.portal import firm_views, views
+from legalops.portal import firm_views, invoice_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -21,4 +21,26 @@ urlpatterns = [
     path("matters/", firm_views.matter_list_view, name="matters"),
     path("matters/<int:pk>/", firm_views.matter_detail_view, name="matter_detail"),
     path("accruals/", firm_views.accrual_view, name="accruals"),
+    path("invoices/", invoice_views.invoice_list_view, name="invoices"),
+    path("invoices/upload/", invoice_views.invoice_upload_view, name="invoice_upload"),
+    path("invoices/submit/", invoice_views.invoice_submit_view, name="invoice_submit"),
+    path("invoices/new/", invoice_views.invoice_entry_view, name="invoice_entry"),
+    path("invoices/<int:pk>/", invoice_views.invoice_detail_view, name="invoice_detail"),
+    path(
+        "invoices/<int:pk>/files/original",
+        invoice_views.invoice_file_view,
+        {"which": "original"},
+        name="invoice_file",
+    ),
+    path(
+        "invoices/<int:pk>/files/pdf",
+        invoice_views.invoice_file_view,
+        {"which": "pdf"},
+        name="invoice_pdf",
+    ),
+    path(
+        "invoices/<int:pk>/files/<int:attachment>",
+        invoice_views.invoice_attachment_view,
+        name="invoice_attachment",
+    ),
 ]

@@ -1,5 +1,6 @@
 """The e-billing models, one module per concern; import them from here."""
 
+from legalops.invoices.models.attachment import Attachment
 from legalops.invoices.models.invoice import (
     OPEN_STATES,
     SUPERSEDED_STATES,
@@ -20,6 +21,7 @@ __all__ = [
     "OPEN_STATES",
     "SUPERSEDED_STATES",
     "Adjustment",
+    "Attachment",
     "Flag",
     "GuidelinesVersion",
     "Invoice",
