@@ -3,8 +3,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from legalops.core.staticfiles import collect_if_changed
 
 
 class Command(BaseCommand):
@@ -21,8 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Hashed, compressed copies for whitenoise; incremental, so cheap after the first run.
-        call_command("collectstatic", interactive=False, verbosity=0)
+        # Hashed, compressed copies for whitenoise, made again only when a file changed.
+        if collect_if_changed():
+            self.stdout.write("static files collected")
         from gunicorn.app.base import BaseApplication
 
         from legalops.wsgi import application
