@@ -20,12 +20,6 @@ from legalops.core.typing import AuthedRequest
 
 # What each pillar will hold, said plainly until it is built (DESIGN.md, "What it is").
 PLANNED: dict[str, dict[str, str]] = {
-    "spend": {
-        "title": "Spend",
-        "text": "Law-firm invoices in LEDES, automated review against your billing guidelines, "
-        "approvals, adjustments, appeals, export to accounts payable and accruals.",
-        "status": "Not built yet: invoice intake and review arrive with the e-billing work.",
-    },
     "insight": {
         "title": "Insight",
         "text": "KPIs on spend, rates, staffing, cycle times, savings and budget variance, with "
