@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from legalops.portal import firm_views, views
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("matters/", firm_views.matter_list_view, name="matters"),
     path("matters/<int:pk>/", firm_views.matter_detail_view, name="matter_detail"),
     path("accruals/", firm_views.accrual_view, name="accruals"),
+    path("appeals/", include("legalops.appeals.portal_urls")),
 ]

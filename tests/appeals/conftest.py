@@ -1,0 +1,9 @@
+from tests.approvals.ebilling import (  # noqa: F401  (fixtures)
+    bill,
+    guidelines,
+    intake,
+    matter_a,
+    matter_b,
+    rate_card,
+    submitted,
+)
