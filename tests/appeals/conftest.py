@@ -1,4 +1,5 @@
 from tests.approvals.ebilling import (  # noqa: F401  (fixtures)
+    approved,
     bill,
     guidelines,
     intake,

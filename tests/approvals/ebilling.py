@@ -90,3 +90,13 @@ def submitted(bill: Any, admin: Any) -> Any:
         return invoice
 
     return make
+
+
+@pytest.fixture
+def approved(submitted: Any, attorney: Any) -> Any:
+    """`approved(*lines)` -> an invoice approved by the matter's lead attorney."""
+
+    def make(*lines: Any, **kw: Any) -> Invoice:
+        return services.invoice_approve(actor=attorney, invoice=submitted(*lines, **kw))
+
+    return make

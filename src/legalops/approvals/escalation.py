@@ -72,7 +72,9 @@ def _remind(pk: int, now: datetime.datetime) -> int:
 def _locked_pending(pk: int) -> ApprovalTask | None:
     task = ApprovalTask.objects.select_related("invoice").get(pk=pk)
     invoice = workflow.locked(task.invoice)
-    task = ApprovalTask.objects.select_for_update().select_related("assignee").get(pk=pk)
+    task = (
+        ApprovalTask.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=pk)
+    )
     if task.status != TaskStatus.PENDING or invoice.state != State.PENDING_APPROVAL:
         return None
     task.invoice = invoice

@@ -69,10 +69,10 @@ class PaymentImporter(TableImporter):
         cells = Cells(row, plan)
         invoice = cells.get(_invoice)
         paid_on = cells.get(cell_date, "paid_date")
-        if invoice is None or paid_on is None:
+        amount = cells.get(_amount, invoice) if invoice is not None else None
+        if cells.failed or invoice is None or amount is None:
             return
-        amount = cells.get(_amount, invoice)
-        if amount is None or not plan.once((invoice.pk, paid_on, amount), "payment"):
+        if not plan.once((invoice.pk, paid_on, amount), "payment"):
             return
         label = f"{invoice.invoice_number} ({invoice.firm.law_firm_id}) paid {paid_on}"
         if Payment.objects.filter(invoice=invoice, paid_on=paid_on, amount_minor=amount).exists():

@@ -116,7 +116,7 @@ def _next_number(now: datetime.datetime) -> str:
 
 
 def _invoice_rows(invoice_ids: list[int] | None) -> list[Invoice]:
-    rows = Invoice.objects.select_for_update().filter(state__in=selectors.READY_STATES)
+    rows = Invoice.objects.select_for_update(of=("self",)).filter(state__in=selectors.READY_STATES)
     if invoice_ids is not None:
         rows = rows.filter(pk__in=invoice_ids)
         if rows.count() != len(set(invoice_ids)):
