@@ -12,7 +12,6 @@ from legalops.core.money import MoneyError, format_minor, to_minor
 from legalops.core.schemas import ERRORS
 from legalops.core.typing import ApiRequest
 from legalops.invoices.models import Invoice
-from legalops.invoices.selectors import visible_invoices
 from legalops.payables import export, selectors, services
 from legalops.payables.models import ApBatch, ApBatchLine, Payment, PaymentSource
 
@@ -151,7 +150,7 @@ def batch_file(request: ApiRequest, pk: int, format: str = "csv") -> HttpRespons
 def invoice_paid(request: ApiRequest, pk: int, payload: PaidIn) -> dict[str, object]:
     """Records a payment from AP; the invoice is `paid` once nothing is outstanding."""
     _finance(request)
-    invoice = get_object_or_404(visible_invoices(request.auth), pk=pk)
+    invoice = get_object_or_404(selectors.finance_invoices(request.auth), pk=pk)
     try:
         amount = None if payload.amount is None else to_minor(payload.amount, invoice.currency)
     except MoneyError as exc:

@@ -12,6 +12,8 @@ from legalops.payables.layout import BY_KEY, DEFAULT_COLUMNS
 from legalops.payables.models import ApBatch, ApBatchLine, ApLayout, Payment, Supplemental
 
 READY_STATES = (State.APPROVED, State.APPROVED_ADJUSTED)
+# Finance sees every invoice the company has agreed to pay, whoever approved it.
+FINANCE_STATES = (*READY_STATES, State.SENT_TO_AP, State.PAID, State.APPEALED)
 
 
 def _finance(user: User) -> bool:
@@ -25,13 +27,18 @@ def layout_get() -> ApLayout:
     return layout
 
 
+def finance_invoices(user: User) -> QuerySet[Invoice]:
+    """Invoices finance handles (approved, with AP, paid); none for anyone else."""
+    if not _finance(user):
+        return Invoice.objects.none()
+    return Invoice.objects.filter(state__in=FINANCE_STATES).select_related("firm", "matter")
+
+
 def ready_invoices(
     *, user: User, search: str = "", firm_id: int | None = None
 ) -> QuerySet[Invoice]:
     """Approved invoices not yet sent to AP."""
-    if not _finance(user):
-        return Invoice.objects.none()
-    rows = Invoice.objects.filter(state__in=READY_STATES).select_related("firm", "matter")
+    rows = finance_invoices(user).filter(state__in=READY_STATES)
     if search:
         rows = rows.filter(
             Q(invoice_number__icontains=search)

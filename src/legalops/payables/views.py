@@ -20,7 +20,6 @@ from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
 from legalops.core.money import MoneyError, to_minor
 from legalops.core.typing import AuthedRequest
-from legalops.invoices.models import SUPERSEDED_STATES, Invoice
 from legalops.payables import export, selectors, services
 from legalops.payables.forms import LayoutForm, PaymentForm
 from legalops.payables.models import PaymentSource
@@ -167,10 +166,8 @@ def payment_list_view(request: AuthedRequest) -> HttpResponse:
 
 def _record(request: AuthedRequest, data: dict[str, Any]) -> Any:
     invoice = (
-        Invoice.objects.filter(
-            firm__law_firm_id=data["law_firm_id"], invoice_number=data["invoice_number"]
-        )
-        .exclude(state__in=SUPERSEDED_STATES)
+        selectors.finance_invoices(request.user)
+        .filter(firm__law_firm_id=data["law_firm_id"], invoice_number=data["invoice_number"])
         .first()
     )
     if invoice is None:
