@@ -21,10 +21,11 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = lines
         for line in lines:
+            why = f"Why line {line.line_item_number} should be paid"
             self.fields[f"reason_{line.pk}"] = forms.CharField(
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                label=f"Why line {line.line_item_number} should be paid",
+                widget=forms.Textarea(attrs={"rows": 2, "aria-label": why}),
+                label=why,
             )
             self.fields[f"amount_{line.pk}"] = forms.DecimalField(
                 required=False,
@@ -33,6 +34,9 @@ class AppealForm(forms.Form):
                 decimal_places=4,
                 label=f"Amount asked back on line {line.line_item_number}",
             )
+            self.fields[f"amount_{line.pk}"].widget.attrs["aria-label"] = self.fields[
+                f"amount_{line.pk}"
+            ].label
 
     def rows(self) -> list[dict[str, Any]]:
         return [

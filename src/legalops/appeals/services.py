@@ -192,7 +192,7 @@ def appeal_item_decide(
     reinstated = _reinstated_amount(item, decision, amount)
     if decision != Decision.REINSTATED and not comment.strip():
         raise ValidationError({"comment": "tell the firm why (it sees this comment)"})
-    _reinstate(item.line, reinstated)
+    line_reinstate(item.line, reinstated)
     item.decision, item.reinstated_minor, item.comment = decision, reinstated, comment.strip()
     item.decided_by, item.decided_at = actor, timezone.now()
     item.save(update_fields=["decision", "reinstated_minor", "comment", "decided_by", "decided_at"])
@@ -214,8 +214,8 @@ def appeal_item_decide(
     return item
 
 
-def _reinstate(line: InvoiceLine, amount: int) -> None:
-    """Raises the line's approved amount by `amount`, giving money back to its reductions,
+def line_reinstate(line: InvoiceLine, amount: int) -> None:
+    """(Inside a service's transaction; the seed uses it too.) Raises the line's approved amount by `amount`, giving money back to its reductions,
     newest first. The change of the net adjustment is computed from the target so that a
     line reduced below zero by several adjustments (clamped at 0) still rises by `amount`."""
     if not amount:

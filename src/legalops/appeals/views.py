@@ -13,7 +13,7 @@ from legalops.accounts.decorators import capability_required, staff_required
 from legalops.accounts.permissions import Capability
 from legalops.appeals import selectors, services
 from legalops.appeals.forms import DecideForm, PolicyForm
-from legalops.appeals.models import AppealStatus
+from legalops.appeals.models import AppealStatus, Decision
 from legalops.approvals.views import page
 from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
@@ -69,7 +69,7 @@ def appeal_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
         "items": selectors.appeal_items(appeal),
         "can_decide": appeal.status == AppealStatus.OPEN
         and workflow.can_review(request.user, invoice),
-        "form": DecideForm(),
+        "decisions": [c for c in Decision.choices if c[0] != Decision.PENDING],
         "tab": "appeals",
     }
     return page(request, "appeals/detail.html", context)

@@ -148,15 +148,28 @@ class DelegationForm(forms.Form):
             self.fields["delegator"].help_text = "empty = yourself"
 
 
-class ApproveForm(forms.Form):
+class DecisionForm(forms.Form):
+    """The three decision forms share a page: each gets ids of its own."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ApproveForm(DecisionForm):
+    id_prefix = "approve"
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(DecisionForm):
+    id_prefix = "send-back"
     comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What to look at")
 
 
-class RejectForm(forms.Form):
+class RejectForm(DecisionForm):
+    id_prefix = "reject"
     reason_code = forms.ChoiceField(choices=())
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Why (the firm sees this)"

@@ -76,23 +76,37 @@ def _day(value: datetime.date | datetime.datetime | None) -> str:
     return (value.date() if isinstance(value, datetime.datetime) else value).isoformat()
 
 
-def _fx(invoice: Invoice, payable: int) -> tuple[str, str, str]:
+FxCache = dict[tuple[str, str, datetime.date], Decimal | None]
+
+
+def _fx(invoice: Invoice, payable: int, cache: FxCache) -> tuple[str, str, str]:
     code = company_get().reporting_currency
-    try:
-        rate = fx_rate_on(base=invoice.currency, quote=code, day=invoice.invoice_date)
-    except MissingFxRate:
+    key = (invoice.currency, code, invoice.invoice_date)
+    if key not in cache:
+        try:
+            cache[key] = fx_rate_on(base=invoice.currency, quote=code, day=invoice.invoice_date)
+        except MissingFxRate:
+            cache[key] = None
+    rate = cache[key]
+    if rate is None:
         return code, "", ""
     converted = to_minor(from_minor(payable, invoice.currency) * rate, code)
     return code, f"{rate.normalize():f}", format_minor(converted, code)
 
 
 def values_for(
-    invoice: Invoice, *, payable_minor: int, supplemental: bool = False, note: str = ""
+    invoice: Invoice,
+    *,
+    payable_minor: int,
+    supplemental: bool = False,
+    note: str = "",
+    fx_cache: FxCache | None = None,
 ) -> dict[str, Any]:
-    """Every field's value as text (ISO dates, amounts in the invoice currency's places)."""
+    """Every field's value as text (ISO dates, amounts in the invoice currency's places).
+    `fx_cache` spares a batch of many invoices one rate look-up per invoice."""
     matter, firm, cur = invoice.matter, invoice.firm, invoice.currency
     account = getattr(firm, "ap_account", None)
-    reporting, rate, converted = _fx(invoice, payable_minor)
+    reporting, rate, converted = _fx(invoice, payable_minor, {} if fx_cache is None else fx_cache)
     due = invoice.invoice_date + datetime.timedelta(days=firm.payment_terms_days)
     unit, area = matter.business_unit, matter.practice_area
     return {

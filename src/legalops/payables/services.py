@@ -19,7 +19,7 @@ from legalops.core.money import format_minor
 from legalops.invoices import workflow
 from legalops.invoices.models import Invoice, State
 from legalops.payables import selectors
-from legalops.payables.layout import BY_KEY, values_for
+from legalops.payables.layout import BY_KEY, FxCache, values_for
 from legalops.payables.models import (
     ApBatch,
     ApBatchLine,
@@ -154,8 +154,9 @@ def ap_batch_create(
         invoice_count=len(invoices),
         supplemental_count=len(extras),
     )
-    lines = [_invoice_line(batch, n, actor, inv, now) for n, inv in enumerate(invoices, 1)]
-    lines += [_extra_line(batch, len(lines) + n, s) for n, s in enumerate(extras, 1)]
+    cache: FxCache = {}
+    lines = [_invoice_line(batch, n, actor, inv, now, cache) for n, inv in enumerate(invoices, 1)]
+    lines += [_extra_line(batch, len(lines) + n, s, cache) for n, s in enumerate(extras, 1)]
     ApBatchLine.objects.bulk_create(lines)
     audit_record(
         actor=actor,
@@ -167,7 +168,12 @@ def ap_batch_create(
 
 
 def _invoice_line(
-    batch: ApBatch, position: int, actor: User | None, invoice: Invoice, now: datetime.datetime
+    batch: ApBatch,
+    position: int,
+    actor: User | None,
+    invoice: Invoice,
+    now: datetime.datetime,
+    cache: FxCache,
 ) -> ApBatchLine:
     invoice = workflow.locked(invoice)
     workflow.transition(invoice, State.SENT_TO_AP, actor=actor, comment=f"AP batch {batch}")
@@ -180,11 +186,11 @@ def _invoice_line(
         invoice=invoice,
         amount_minor=invoice.approved_minor,
         currency=invoice.currency,
-        values=values_for(invoice, payable_minor=invoice.approved_minor),
+        values=values_for(invoice, payable_minor=invoice.approved_minor, fx_cache=cache),
     )
 
 
-def _extra_line(batch: ApBatch, position: int, extra: Supplemental) -> ApBatchLine:
+def _extra_line(batch: ApBatch, position: int, extra: Supplemental, cache: FxCache) -> ApBatchLine:
     return ApBatchLine(
         batch=batch,
         position=position,
@@ -194,7 +200,11 @@ def _extra_line(batch: ApBatch, position: int, extra: Supplemental) -> ApBatchLi
         amount_minor=extra.amount_minor,
         currency=extra.currency,
         values=values_for(
-            extra.invoice, payable_minor=extra.amount_minor, supplemental=True, note=extra.reason
+            extra.invoice,
+            payable_minor=extra.amount_minor,
+            supplemental=True,
+            note=extra.reason,
+            fx_cache=cache,
         ),
     )
 
