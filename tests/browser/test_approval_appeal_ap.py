@@ -28,7 +28,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_approve_appeal_reinstate_and_export(
-    page: Page, live_server, submitted, attorney, approver, firm_a_user
+    page: Page,
+    live_server,
+    submitted,  # noqa: F811  (the fixture imported above)
+    attorney,
+    approver,
+    firm_a_user,
 ):
     violations: list[str] = []
     page.on(

@@ -215,9 +215,10 @@ def appeal_item_decide(
 
 
 def line_reinstate(line: InvoiceLine, amount: int) -> None:
-    """(Inside a service's transaction; the seed uses it too.) Raises the line's approved amount by `amount`, giving money back to its reductions,
-    newest first. The change of the net adjustment is computed from the target so that a
-    line reduced below zero by several adjustments (clamped at 0) still rises by `amount`."""
+    """Raises the line's approved amount by `amount`, giving money back to its reductions,
+    newest first (inside a service's transaction; the seed uses it too). The change of the
+    net adjustment is computed from the target so that a line reduced below zero by several
+    adjustments (clamped at 0) still rises by exactly `amount`."""
     if not amount:
         return
     line.refresh_from_db()
