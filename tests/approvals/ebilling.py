@@ -12,34 +12,14 @@ from typing import Any
 import pytest
 from tests.invoices.builders import Bill, Expense, Fee, ledes
 from tests.invoices.conftest import RECEIVED_ON, intake, matter_a, matter_b, rate_card
+from tests.invoices.test_workflow import BLOCK, GUIDELINES  # block billing, halved
 
 from legalops.invoices import services
 from legalops.invoices.models import Flag, Invoice
 
-__all__ = ["RECEIVED_ON", "intake", "matter_a", "matter_b", "rate_card"]
-
-GUIDELINES = b"""
-[guidelines]
-name = "Northwind Outside Counsel Guidelines"
-version = "2026.1"
-effective = 2026-01-01
-currency = "USD"
-
-[rules.block-billing]
-action = "reduce"
-reduce_percent = 50
-
-[rules.vague-description]
-action = "hold"
-"""
+__all__ = ["BLOCK", "RECEIVED_ON", "intake", "matter_a", "matter_b", "rate_card"]
 
 CLEAN = Fee("2.0", "500.00", "Draft motion to compel production of emails")  # 1,000.00
-BLOCK = Fee(
-    "4.0",
-    "500.00",
-    "Review deposition transcript of J. Smith; draft motion to compel "
-    "production of emails; call with client re settlement range",
-)  # 2,000.00 billed, reduced by 1,000.00
 EXPENSE = Expense("120.00", "E110", "Court reporter for deposition")
 _numbers = itertools.count(1)
 

@@ -94,6 +94,9 @@ def test_the_api_lists_and_marks_read(client, api_token, approver, attorney):
 
 @pytest.fixture
 def budget(approved, matter_a, firm_a, attorney, admin):
+    from legalops.invoices import hooks
+
+    hooks.register()  # approved spend from invoices (another test may have swapped the source)
     budgets.budget_submit(
         actor=admin,
         matter=matter_a,

@@ -9,6 +9,8 @@ nothing from `invoices.services` (which imports it).
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -84,30 +86,41 @@ def _auto_approve(invoice: Invoice, amount: Amount, actor: User | None, threshol
     )
 
 
-def _create_route(invoice: Invoice, chain: Chain, actor: User | None) -> Route:
-    now = timezone.now()
-    route = Route.objects.create(
+def route_row(invoice: Invoice, chain: Chain, actor: User | None, at: datetime.datetime) -> Route:
+    """An unsaved route of the chain (the seed bulk-inserts them)."""
+    return Route(
         invoice=invoice,
         rule=chain.rule,
         rule_name=chain.rule_name,
         amount_minor=chain.amount.minor,
         currency=chain.amount.currency,
         submitted_by=actor,
-        created_at=now,
+        created_at=at,
     )
-    tasks = ApprovalTask.objects.bulk_create(
+
+
+def task_rows(route: Route, chain: Chain, at: datetime.datetime) -> list[ApprovalTask]:
+    """Its levels, unsaved: level 1 pending from `at`, the others waiting their turn."""
+    return [
         ApprovalTask(
             route=route,
-            invoice=invoice,
+            invoice=route.invoice,
             level=step.level,
             assignee=step.assignee,
             pool_role=step.pool_role,
             note=step.note,
             status=TaskStatus.PENDING if step.level == 1 else TaskStatus.WAITING,
-            activated_at=now if step.level == 1 else None,
+            activated_at=at if step.level == 1 else None,
         )
         for step in chain.steps
-    )
+    ]
+
+
+def _create_route(invoice: Invoice, chain: Chain, actor: User | None) -> Route:
+    now = timezone.now()
+    route = route_row(invoice, chain, actor, now)
+    route.save()
+    tasks = ApprovalTask.objects.bulk_create(task_rows(route, chain, now))
     audit_record(
         actor=actor,
         event=Event.APPROVAL_ROUTED,

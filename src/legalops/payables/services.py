@@ -25,6 +25,7 @@ from legalops.payables.models import (
     ApBatchLine,
     ApLayout,
     DateFormat,
+    LineKind,
     Payment,
     PaymentSource,
     Supplemental,
@@ -179,10 +180,15 @@ def _invoice_line(
     workflow.transition(invoice, State.SENT_TO_AP, actor=actor, comment=f"AP batch {batch}")
     invoice.sent_to_ap_at = now
     invoice.save(update_fields=["sent_to_ap_at"])
+    return batch_line_row(batch, position, invoice, cache)
+
+
+def batch_line_row(batch: ApBatch, position: int, invoice: Invoice, cache: FxCache) -> ApBatchLine:
+    """An invoice's row of a batch, its values frozen now (unsaved; the seed uses it too)."""
     return ApBatchLine(
         batch=batch,
         position=position,
-        kind="invoice",
+        kind=LineKind.INVOICE,
         invoice=invoice,
         amount_minor=invoice.approved_minor,
         currency=invoice.currency,
@@ -194,7 +200,7 @@ def _extra_line(batch: ApBatch, position: int, extra: Supplemental, cache: FxCac
     return ApBatchLine(
         batch=batch,
         position=position,
-        kind="supplemental",
+        kind=LineKind.SUPPLEMENTAL,
         invoice=extra.invoice,
         supplemental=extra,
         amount_minor=extra.amount_minor,

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from legalops.accounts.models import Role, User
 from legalops.appeals.models import Appeal, AppealItem, AppealPolicy, AppealStatus, Decision
 from legalops.appeals.services import line_reinstate
-from legalops.approvals import selectors
+from legalops.approvals import routing, selectors
 from legalops.approvals.models import (
     ApprovalPolicy,
     ApprovalTask,
@@ -28,14 +28,14 @@ from legalops.approvals.models import (
     Route,
     RoutingRule,
     RoutingStep,
-    TaskStatus,
 )
 from legalops.invoices import workflow
 from legalops.invoices.models import Invoice, InvoiceLine, State, StateChange
 from legalops.invoices.services import totals_refresh
 from legalops.matters.models import MatterType
-from legalops.payables.layout import BY_KEY, DEFAULT_COLUMNS, FxCache, values_for
+from legalops.payables.layout import BY_KEY, DEFAULT_COLUMNS, FxCache
 from legalops.payables.models import ApBatch, ApBatchLine, ApLayout, Payment, VendorAccount
+from legalops.payables.services import batch_line_row
 from legalops.seed.context import SeedContext
 
 APPEAL_SHARE = 0.2  # of adjusted invoices
@@ -202,37 +202,13 @@ def _routes(ctx: SeedContext, invoices: list[Invoice]) -> None:
         idle = ctx.rng.choice([0, 1, 2, 4, 5, 9, 12])
         plans.append((invoice, chain, _moment(ctx.today - datetime.timedelta(days=idle))))
     routes = ctx.bulk(
-        "approval routes",
-        Route,
-        [
-            Route(
-                invoice=i,
-                rule=c.rule,
-                rule_name=c.rule_name,
-                amount_minor=c.amount.minor,
-                currency=c.amount.currency,
-                created_at=at,
-            )
-            for i, c, at in plans
-        ],
+        "approval routes", Route, [routing.route_row(i, c, None, at) for i, c, at in plans]
     )
-    tasks = [
-        ApprovalTask(
-            route=route,
-            invoice=invoice,
-            level=step.level,
-            assignee=step.assignee,
-            pool_role=step.pool_role,
-            note=step.note,
-            status=TaskStatus.PENDING if step.level == 1 else TaskStatus.WAITING,
-            activated_at=at if step.level == 1 else None,
-            reminded_at=at + datetime.timedelta(days=3)
-            if step.level == 1 and ctx.today > (at + datetime.timedelta(days=3)).date()
-            else None,
-        )
-        for route, (invoice, chain, at) in zip(routes, plans, strict=True)
-        for step in chain.steps
-    ]
+    tasks = []
+    for route, (_, chain, at) in zip(routes, plans, strict=True):
+        rows = routing.task_rows(route, chain, at)
+        rows[0].reminded_at = _reminded(ctx, at)
+        tasks += rows
     ctx.bulk("approval tasks", ApprovalTask, tasks)
 
 
@@ -391,15 +367,7 @@ def _ap(ctx: SeedContext, invoices: list[Invoice]) -> None:
     )
     cache: FxCache = {}
     rows = [
-        ApBatchLine(
-            batch=batch,
-            position=position,
-            kind="invoice",
-            invoice=invoice,
-            amount_minor=invoice.approved_minor,
-            currency=invoice.currency,
-            values=values_for(invoice, payable_minor=invoice.approved_minor, fx_cache=cache),
-        )
+        batch_line_row(batch, position, invoice, cache)
         for batch, group in zip(batches, groups, strict=True)
         for position, invoice in enumerate(group, start=1)
     ]
