@@ -210,3 +210,26 @@ def test_delegations_page(signed_in, approver, attorney, admin):
 @pytest.mark.parametrize("path", ["/approvals/", "/approvals/delegations/"])
 def test_pages_render_for_an_approver(signed_in, approver, path):
     assert text(signed_in(approver).get(path))
+
+
+def test_the_invoice_page_panel_offers_the_decision_to_its_approver_only(
+    submitted, attorney, approver, firm_a_user
+):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    invoice = submitted(CLEAN)
+    template = Template("{% load approvals %}{% approval_panel invoice %}")
+
+    def render(user):
+        request = RequestFactory().get(f"/invoices/{invoice.pk}/")
+        request.user = user
+        return template.render(Context({"request": request, "invoice": invoice}))
+
+    mine = render(attorney)
+    assert "Level 1 waits for you" in mine
+    assert f'action="/approvals/invoices/{invoice.pk}/approve/"' in mine
+    assert f'value="/invoices/{invoice.pk}/"' in mine  # back to the invoice page
+    theirs = render(approver)
+    assert "waits for" in theirs and "/approve/" not in theirs
+    assert render(firm_a_user).strip() == ""

@@ -309,6 +309,14 @@ def current_task(invoice: Invoice) -> ApprovalTask | None:
     )
 
 
+def actionable_task(user: User, invoice: Invoice) -> ApprovalTask | None:
+    """The pending level of a pending invoice if `user` may decide it now, else None."""
+    if invoice.state != State.PENDING_APPROVAL:
+        return None
+    task = current_task(invoice)
+    return task if task is not None and acting_for(user, task)[0] else None
+
+
 def approval_queue(
     *,
     user: User,

@@ -99,22 +99,13 @@ def task_view(request: AuthedRequest, pk: int) -> HttpResponse:
         "invoice_url": invoice_path(invoice),
         "routes": selectors.routes_of(invoice),
         "current": selectors.current_task(invoice),
-        "may_act": _may_act(request, invoice),
+        "may_act": selectors.actionable_task(request.user, invoice) is not None,
         "approve_form": ApproveForm(),
         "send_back_form": SendBackForm(),
         "reject_form": RejectForm(),
         "tab": "queue",
     }
     return page(request, "approvals/task.html", context)
-
-
-def _may_act(request: AuthedRequest, invoice: Any) -> bool:
-    current = selectors.current_task(invoice)
-    return (
-        current is not None
-        and invoice.state == "pending_approval"
-        and selectors.acting_for(request.user, current)[0]
-    )
 
 
 def _back(request: AuthedRequest) -> HttpResponse:

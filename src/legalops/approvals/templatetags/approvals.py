@@ -23,17 +23,12 @@ def approval_panel(context: Any, invoice: Invoice) -> dict[str, Any]:
     if not user.is_authenticated or user.role == Role.FIRM:
         return {"show": False}
     current = selectors.current_task(invoice)
-    may_act = (
-        current is not None
-        and invoice.state == State.PENDING_APPROVAL
-        and selectors.acting_for(user, current)[0]
-    )
     return {
         "show": True,
         "invoice": invoice,
         "routes": selectors.routes_of(invoice),
         "current": current if invoice.state == State.PENDING_APPROVAL else None,
-        "may_act": may_act,
+        "may_act": selectors.actionable_task(user, invoice) is not None,
         "approve_form": ApproveForm(),
         "send_back_form": SendBackForm(),
         "reject_form": RejectForm(),
