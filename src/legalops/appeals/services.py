@@ -185,7 +185,11 @@ def appeal_item_decide(
     upholds them. Deciding the last open line closes the appeal."""
     invoice = workflow.locked(item.appeal.invoice)
     workflow.require_reviewer(actor, invoice)
-    item = AppealItem.objects.select_for_update().select_related("appeal", "line").get(pk=item.pk)
+    item = (
+        AppealItem.objects.select_for_update(of=("self",))
+        .select_related("appeal", "line")
+        .get(pk=item.pk)
+    )
     if item.appeal.status != AppealStatus.OPEN or item.decision != Decision.PENDING:
         raise ValidationError(f"line {item.line.line_item_number} has already been decided")
     item.appeal.invoice = invoice

@@ -136,7 +136,7 @@ def ap_batch_create(
     require(actor, Capability.MANAGE_PAYABLES)
     invoices = _invoice_rows(invoice_ids)
     extras = list(
-        Supplemental.objects.select_for_update()
+        Supplemental.objects.select_for_update(of=("self",))
         .filter(batch_line__isnull=True)
         .select_related("invoice__firm", "invoice__matter")
         .order_by("pk")
