@@ -17,10 +17,14 @@ from legalops.accounts.api import router as accounts_router
 from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, has_capability
 from legalops.accounts.services import token_authenticate
+from legalops.appeals.api import router as appeals_router
+from legalops.approvals.api import router as approvals_router
 from legalops.audit.api import router as audit_router
 from legalops.invoices.api import router as invoices_router
 from legalops.matters.api import router as matters_router
+from legalops.notifications.api import router as notifications_router
 from legalops.organization.api import router as organization_router
+from legalops.payables.api import router as payables_router
 from legalops.vendors.api import router as vendors_router
 
 
@@ -57,6 +61,10 @@ api.add_router("/", vendors_router)
 api.add_router("/", matters_router)
 api.add_router("/", audit_router)
 api.add_router("/", invoices_router)
+api.add_router("/", approvals_router)
+api.add_router("/", appeals_router)
+api.add_router("/", payables_router)
+api.add_router("/", notifications_router)
 
 
 def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "legalops.vendors",
     "legalops.matters",
     "legalops.invoices",
+    "legalops.notifications",
+    "legalops.approvals",
+    "legalops.appeals",
+    "legalops.payables",
     "legalops.portal",
 ]
 

@@ -39,6 +39,8 @@ class Capability(StrEnum):
     APPROVE_INVOICES = "approve_invoices"
     MANAGE_GUIDELINES = "manage_guidelines"
     INTAKE_INVOICES = "intake_invoices"
+    MANAGE_ROUTING = "manage_routing"
+    MANAGE_PAYABLES = "manage_payables"
 
 
 _STAFF = {
@@ -69,6 +71,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.APPROVE_INVOICES,
             Capability.MANAGE_GUIDELINES,
             Capability.INTAKE_INVOICES,
+            Capability.MANAGE_ROUTING,
+            Capability.MANAGE_PAYABLES,
         }
     ),
     # Attorneys manage the matters (and budgets) whose team they are on: the services check
@@ -85,7 +89,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.APPROVER: frozenset(
-        _STAFF | {Capability.VIEW_FINANCE, Capability.VIEW_INVOICES, Capability.APPROVE_INVOICES}
+        _STAFF
+        | {
+            Capability.VIEW_FINANCE,
+            Capability.VIEW_INVOICES,
+            Capability.APPROVE_INVOICES,
+            Capability.MANAGE_PAYABLES,
+        }
     ),
     Role.REQUESTER: frozenset({Capability.USE_STAFF_APP, Capability.USE_API}),
     Role.FIRM: frozenset(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from legalops import ledes
 from legalops.accounts.models import Role, User
 from legalops.accounts.permissions import Capability, has_capability, require
+from legalops.approvals import routing as approval_routing
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.core.money import MoneyError, currency, format_minor, to_minor
@@ -280,7 +281,7 @@ def _write(
         version, result = run_review(invoice)
         review_store(invoice, version, result)
         workflow.transition(invoice, State.IN_REVIEW, actor=None, comment="reviewed on intake")
-        plan.outcome.invoice = invoice
+        plan.outcome.invoice = approval_routing.auto_approve_after_review(invoice)
 
 
 def store_file(

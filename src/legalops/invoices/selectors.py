@@ -39,13 +39,18 @@ def visible_invoices(user: User) -> QuerySet[Invoice]:
     if user.role == Role.FIRM:
         return invoices.filter(firm_id=user.firm_id) if user.firm_id else invoices.none()
     if user.role == Role.ATTORNEY:
-        return invoices.filter(_on_team(user))
+        return invoices.filter(_on_team(user) | _routed(user))
     if user.role == Role.APPROVER:
-        scope = _decided_by(user)
-        for extra in APPROVER_SCOPES:
-            scope |= extra(user)
-        return invoices.filter(scope)
+        return invoices.filter(_decided_by(user) | _routed(user))
     return invoices.none()
+
+
+def _routed(user: User) -> Q:
+    """Invoices an approval chain routed to the user (attorneys approve beyond their team)."""
+    scope = Q(pk__in=[])
+    for extra in APPROVER_SCOPES:
+        scope |= extra(user)
+    return scope
 
 
 def invoice_list(

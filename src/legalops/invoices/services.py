@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, require
+from legalops.approvals import routing as approval_routing
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.core.money import format_minor, to_minor
@@ -319,24 +320,25 @@ def _require_no_holds(invoice: Invoice) -> None:
 def invoice_submit_for_approval(
     *, actor: User | None, invoice: Invoice, comment: str = ""
 ) -> Invoice:
-    """The reviewer is done: the invoice goes to its approvers."""
+    """The reviewer is done: the invoice goes to the approval chain of its routing rule, or is
+    auto-approved when clean and under the threshold (legalops.approvals)."""
     invoice = workflow.locked(invoice)
     workflow.require_reviewer(actor, invoice)
     _require_no_holds(invoice)
-    return workflow.transition(invoice, State.PENDING_APPROVAL, actor=actor, comment=comment)
+    invoice = workflow.transition(invoice, State.PENDING_APPROVAL, actor=actor, comment=comment)
+    return approval_routing.invoice_route(invoice, actor=actor)
 
 
 @transaction.atomic
 def invoice_approve(*, actor: User | None, invoice: Invoice, comment: str = "") -> Invoice:
-    """Final approval: approved as billed, or approved with adjustments. The row lock makes a
-    second, concurrent approval fail instead of approving twice."""
+    """Approves the actor's level of the approval chain; the last level approves the invoice
+    (as billed, or with adjustments). The row lock makes a second, concurrent approval of the
+    same level fail instead of approving twice."""
     invoice = workflow.locked(invoice)
     require(actor, Capability.APPROVE_INVOICES)
     workflow.require_state(invoice, State.PENDING_APPROVAL)
     _require_no_holds(invoice)
-    return workflow.transition(
-        invoice, workflow.decided_state(invoice), actor=actor, comment=comment
-    )
+    return approval_routing.step_approve(invoice, actor=actor, comment=comment)
 
 
 @transaction.atomic
@@ -347,13 +349,16 @@ def invoice_reject(
     invoice = workflow.locked(invoice)
     if invoice.state == State.PENDING_APPROVAL:
         require(actor, Capability.APPROVE_INVOICES)
+        approval_routing.require_step_rights(invoice, actor)
     else:
         workflow.require_reviewer(actor, invoice)
     if not comment.strip():
         raise ValidationError({"comment": "tell the firm why the invoice is rejected"})
-    return workflow.transition(
+    invoice = workflow.transition(
         invoice, State.REJECTED, actor=actor, reason_code=_reason(reason_code), comment=comment
     )
+    approval_routing.invoice_rejected(invoice, actor=actor, comment=comment)
+    return invoice
 
 
 @transaction.atomic

@@ -37,6 +37,9 @@ from legalops.matters.models import (
 )
 from legalops.matters.selectors import can_manage_matter
 from legalops.matters.services import amount_minor
+from legalops.notifications.budgets import budget_alert_notify
+from legalops.notifications.models import Kind
+from legalops.notifications.services import email_wanted
 from legalops.organization.models import BusinessUnit, PracticeArea
 from legalops.organization.selectors import company_get
 from legalops.vendors.models import LawFirm
@@ -293,6 +296,7 @@ def _alert_crossings(usage: Consumption) -> int:
             target=budget,
             payload={"new": {"threshold": threshold, "pct": str(pct)}},
         )
+        budget_alert_notify(alert)
         transaction.on_commit(partial(_mail_lead, alert))
     return len(crossed)
 
@@ -300,7 +304,7 @@ def _alert_crossings(usage: Consumption) -> int:
 def _mail_lead(alert: BudgetAlert) -> None:
     budget = alert.budget
     lead = budget.matter.lead_attorney
-    if lead is None or not lead.email:
+    if lead is None or not lead.email or not email_wanted(lead, Kind.BUDGET_THRESHOLD):
         return
     send_mail(
         subject=f"Budget alert: {budget.matter.number} has used {alert.threshold}% of its budget",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from legalops.portal import firm_views, invoice_views, views
 
@@ -43,4 +43,5 @@ urlpatterns = [
         invoice_views.invoice_attachment_view,
         name="invoice_attachment",
     ),
+    path("appeals/", include("legalops.appeals.portal_urls")),
 ]

@@ -16,6 +16,7 @@ from legalops.audit.events import Event
 from legalops.audit.models import AuditEvent
 from legalops.audit.services import audit_record
 from legalops.seed.accounts import seed_users
+from legalops.seed.approvals import seed_approvals
 from legalops.seed.context import SeedContext
 from legalops.seed.matters import (
     seed_accruals,
@@ -47,6 +48,7 @@ STEPS: list[Step] = [
     seed_accruals,
     seed_forecasts,
     seed_evaluations,
+    seed_approvals,  # after the invoice steps: it reads ctx.shared["invoices"] when present
 ]
 
 
