@@ -200,7 +200,7 @@ def test_the_page_makes_the_same_number_of_queries_whatever_the_invoice_size(
             assert detail(client, invoice).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 20, counts
+    assert counts[0] <= 30, counts  # the page and the approval, appeal and AP panels
 
 
 def test_approvers_read_what_is_routed_to_them_and_decide_nothing_here(

@@ -31,9 +31,10 @@ def spent_source():
     def source(matter_ids, start, end):
         return {k: v for k, v in amounts.items() if k[0] in matter_ids}
 
+    previous = spend._source[0]
     spend.spend_source_register(source)
     yield amounts
-    spend.spend_source_reset()
+    spend.spend_source_register(previous)  # the invoices app's source, for the tests after
 
 
 def test_a_firm_submits_a_phased_budget_and_the_lead_approves(

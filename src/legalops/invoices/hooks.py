@@ -18,7 +18,14 @@ from legalops.matters.spend import Spend, spend_source_register
 from legalops.vendors.impact import BilledHours, hours_source_register
 
 # Money the company has agreed to pay: what counts as spend.
-SPENT_STATES = (State.APPROVED, State.APPROVED_ADJUSTED, State.SENT_TO_AP, State.PAID)
+# An appealed invoice stays committed while the appeal runs (its amount can only go up).
+SPENT_STATES = (
+    State.APPROVED,
+    State.APPROVED_ADJUSTED,
+    State.SENT_TO_AP,
+    State.PAID,
+    State.APPEALED,
+)
 # Work the firm billed and we did not throw out: what counts as hours.
 BILLED_STATES = (*OPEN_STATES, *SPENT_STATES)
 

@@ -41,8 +41,15 @@ def visible_invoices(user: User) -> QuerySet[Invoice]:
     if user.role == Role.ATTORNEY:
         return invoices.filter(_on_team(user) | _routed(user))
     if user.role == Role.APPROVER:
-        return invoices.filter(_decided_by(user) | _routed(user))
+        scope = _decided_by(user) | _routed(user)
+        if has_capability(user, Capability.MANAGE_PAYABLES):
+            # Finance exports approved invoices to AP and records payments: it sees them.
+            scope |= Q(state__in=FINANCE_STATES)
+        return invoices.filter(scope)
     return invoices.none()
+
+
+FINANCE_STATES = (State.APPROVED, State.APPROVED_ADJUSTED, State.SENT_TO_AP, State.PAID)
 
 
 def _routed(user: User) -> Q:

@@ -61,7 +61,8 @@ def transition(
             f"become {State(to_state).label.lower()}"
         )
     invoice.state = to_state
-    if to_state in (S.APPROVED, S.APPROVED_ADJUSTED, S.REJECTED):
+    # The first decision counts for cycle times; an appeal's outcome does not move it.
+    if to_state in (S.APPROVED, S.APPROVED_ADJUSTED, S.REJECTED) and invoice.decided_at is None:
         invoice.decided_at = timezone.now()
     invoice.save(update_fields=["state", "decided_at"])
     StateChange.objects.create(
