@@ -193,8 +193,24 @@ def test_console_script_dispatches_review(sample: Path) -> None:
     assert result.returncode == 0 and "invoice INV-1" in result.stdout
 
 
+PARALLEL_RUN = """
+import os, sys
+from legalops.guidelines import cli, parallel
+parallel.MIN_LINES = 1
+parallel.os.cpu_count = lambda: 2
+chunk = parallel._run_chunk
+def reporting(bounds):
+    sys.stderr.write("chunk in %d\\n" % os.getpid())
+    sys.stderr.flush()
+    return chunk(bounds)
+parallel._run_chunk = reporting
+sys.stderr.write("parent %d\\n" % os.getpid())
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
 def test_parallel_review_gives_the_same_bytes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from legalops.guidelines import parallel
 
@@ -207,9 +223,39 @@ def test_parallel_review_gives_the_same_bytes(
     args = [str(path), "--json", "--as-of", "2026-03-10"]
     main(args)
     one_process = capsys.readouterr().out
-    monkeypatch.setattr(parallel, "MIN_LINES", 1)
-    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
-    main(args)
-    assert capsys.readouterr().out == one_process
+    # Workers are forked, which is only safe from a single-threaded process: run a fresh one
+    # (this test process may hold a live server's or a browser driver's threads).
+    result = subprocess.run(
+        [sys.executable, "-c", PARALLEL_RUN, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    parent = result.stderr.split("parent ")[1].split()[0]
+    chunk_pids = {line.split()[-1] for line in result.stderr.splitlines() if "chunk in" in line}
+    assert chunk_pids and parent not in chunk_pids, result.stderr
+    assert result.stdout == one_process
     # 24 lines in 5 chunks: about 4 lines (2 invoices) each, contiguous, nothing lost.
     assert parallel._chunks(many, 5) == [(i, i + 2) for i in range(0, 12, 2)]
+
+
+def test_parallel_review_stays_in_process_when_other_threads_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A forked child keeps only the forking thread; a lock held by another one would hang it."""
+    from legalops.guidelines import parallel
+
+    many = [invoice(fee("1"), invoice_number=f"INV-{n}") for n in range(4)]
+    monkeypatch.setattr(parallel, "MIN_LINES", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+
+    def no_fork(method: str) -> None:
+        raise AssertionError(f"forked ({method}) from a multithreaded process")
+
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", no_fork)
+    rendered = parallel.review_all(many, lambda inv: (inv.invoice_number, False))
+    assert rendered == [(f"INV-{n}", False) for n in range(4)]

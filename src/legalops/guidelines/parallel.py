@@ -3,14 +3,19 @@
 Invoices are independent, so a file of many invoices is split into chunks of about equal line
 counts and reviewed by forked worker processes, which inherit the records, guidelines and rate
 card (nothing is pickled but chunk bounds and the rendered output). Results come back in file
-order, so the output is the same bytes as a one-process run. Small files, single-core machines
-and platforms without `fork` review in-process.
+order, so the output is the same bytes as a one-process run. Small files, single-core machines,
+platforms without `fork` and processes that already run other threads review in-process: a
+forked child inherits only the calling thread, so a lock another thread held at the fork (the
+logging or import lock, a database driver's) would never be released and the worker would hang.
+The `legalops review` command is single-threaded; the guard matters when the engine runs inside
+a bigger program (a test run with a live server or a browser driver, the web server).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 
 from legalops.guidelines.records import Invoice
@@ -25,7 +30,7 @@ _JOB: list[tuple[Sequence[Invoice], Render]] = []  # set in the parent, read by 
 def review_all(invoices: Sequence[Invoice], render: Render) -> list[tuple[str, bool]]:
     workers = min(os.cpu_count() or 1, MAX_WORKERS, len(invoices))
     lines = sum(len(invoice.lines) for invoice in invoices)
-    if workers < 2 or lines < MIN_LINES or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or lines < MIN_LINES or not _can_fork():
         return [render(invoice) for invoice in invoices]
     _JOB[:] = [(invoices, render)]
     try:
@@ -34,6 +39,10 @@ def review_all(invoices: Sequence[Invoice], render: Render) -> list[tuple[str, b
     finally:
         _JOB.clear()
     return [item for part in parts for item in part]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[tuple[str, bool]]:
