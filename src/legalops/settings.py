@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 from legalops import config
 
@@ -118,6 +119,9 @@ STORAGES = {
 # Serve straight from the app directories when `collectstatic` has not run (tests, first start);
 # `legalops serve` collects into STATIC_ROOT for hashed, compressed, far-future-cached files.
 WHITENOISE_USE_FINDERS = True
+# Source maps (several MB in the API docs' bundles) are fetched only by a developer's browser
+# tools: compressing them at Brotli's top quality was most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -163,7 +163,7 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        page = _wait_for_page(server, base + "/", seconds=120)
+        page = _wait_for_page(server, base + "/", seconds=240)
         assert 'name="password"' in page
         css = re.search(r'href="(/static/legalops/app\.[0-9a-f]+\.css)"', page)
         assert css, "collectstatic gave the stylesheet a hashed name"
