@@ -140,8 +140,7 @@ def test_the_structured_form_changes_a_parameter_and_keeps_the_overrides(signed_
     draft.refresh_from_db()
     # Written by hand: only what differs from the shipped defaults, then the overrides.
     assert draft.source == (
-        '[guidelines]\nname = "Acme OCG"\nversion = "2026.2"\neffective = 2026-01-01\n'
-        'currency = "USD"\n\n'
+        '[guidelines]\nname = "Acme OCG"\nversion = "2026.2"\neffective = 2026-01-01\n\n'
         '[rules.daily-hours-cap]\naction = "reduce"\nmax_hours = 11\n\n'
         "[rules.long-entry]\nenabled = false\n\n"
         '[[overrides]]\nmatch = { law_firm_id = "36-1234567" }\n'

@@ -171,26 +171,21 @@ def _posted(posted: Mapping[str, str] | None, name: str, current: str) -> str:
 def header_fields(
     guidelines: Guidelines, text: str, posted: Mapping[str, str] | None
 ) -> dict[str, str]:
+    """The [guidelines] keys as the file writes them ("" for those it leaves out, such as a
+    currency left at the default), or as just posted."""
     if posted is not None:
         return {key: posted.get(f"guidelines.{key}", "").strip() for key in HEADER_FIELDS}
-    effective = guidelines.effective.isoformat() if guidelines.effective else ""
-    description = _header_description(text)
-    return {
-        "name": guidelines.name,
-        "version": guidelines.version,
-        "effective": effective,
-        "currency": guidelines.currency,
-        "description": description,
-    }
-
-
-def _header_description(source: str) -> str:
     try:
-        header = tomllib.loads(source).get("guidelines", {})
+        header = tomllib.loads(text).get("guidelines", {})
     except tomllib.TOMLDecodeError:
-        return ""
-    value = header.get("description", "") if isinstance(header, dict) else ""
-    return value if isinstance(value, str) else ""
+        header = {}
+    written = header if isinstance(header, dict) else {}
+    fields = {key: written.get(key, "") for key in HEADER_FIELDS}
+    fields.update(name=guidelines.name, version=guidelines.version)
+    return {
+        key: str(value.isoformat() if hasattr(value, "isoformat") else value)
+        for key, value in fields.items()
+    }
 
 
 def source_from_form(posted: Mapping[str, str], current_source: str) -> str:

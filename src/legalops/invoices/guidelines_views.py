@@ -113,14 +113,17 @@ def new_view(request: AuthedRequest) -> HttpResponse:
 def detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     rows = {row.version.pk: row for row in admin.guidelines_version_list(user=request.user)}
-    in_force = guidelines_in_force(timezone.localdate())
+    today = timezone.localdate()
+    in_force = guidelines_in_force(today)
     context = {
         "version": version,
         "row": rows.get(version.pk),
         "in_force": in_force,
         "others": [row.version for row in rows.values() if row.version.pk != version.pk],
         "backtest_url": _backtest_url(version),
-        "today": timezone.localdate(),
+        "today": today,
+        # Suggested date: the file's own, unless it has passed (then tomorrow).
+        "publish_on": max(version.effective, today + datetime.timedelta(days=1)),
     }
     return page(request, "detail.html", context)
 
