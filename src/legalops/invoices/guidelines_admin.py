@@ -19,19 +19,11 @@ from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, require
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
-from legalops.guidelines.config import Guidelines
 from legalops.invoices.models import GuidelinesVersion
-from legalops.invoices.rulebook import guidelines_in_force, parse_version_source
+from legalops.invoices.rulebook import guidelines_in_force, parse_dated_source, store_version
 
 Status = GuidelinesVersion.Status
 DRAFT, IN_FORCE, SCHEDULED, SUPERSEDED = "draft", "in force", "scheduled", "superseded"
-
-
-def _checked(data: bytes, filename: str) -> Guidelines:
-    parsed = parse_version_source(data, filename)
-    if parsed.effective is None:
-        raise ValidationError(f"{filename}: [guidelines] needs an `effective` date")
-    return parsed
 
 
 @transaction.atomic
@@ -45,20 +37,12 @@ def guidelines_draft_create(
     """A new draft from a file's bytes (an upload, or a copy of a stored version). A draft with
     exactly these bytes already open is returned instead of a second one."""
     require(actor, Capability.MANAGE_GUIDELINES)
-    parsed = _checked(data, filename)
+    parsed = parse_dated_source(data, filename)
     existing = GuidelinesVersion.objects.filter(sha256=parsed.sha256, status=Status.DRAFT).first()
     if existing is not None:
         return existing
     assert parsed.effective is not None
-    draft = GuidelinesVersion.objects.create(
-        name=parsed.name,
-        version=parsed.version,
-        effective=parsed.effective,
-        sha256=parsed.sha256,
-        source=data.decode("utf-8"),
-        status=Status.DRAFT,
-        created_by=actor,
-    )
+    draft = store_version(parsed, data, Status.DRAFT, actor, parsed.effective)
     origin = {"copied_from": copied_from.pk} if copied_from else {"uploaded": filename}
     audit_record(
         actor=actor,
@@ -79,7 +63,7 @@ def guidelines_draft_save(
     draft = GuidelinesVersion.objects.select_for_update().get(pk=version.pk)
     if draft.status != Status.DRAFT:
         raise ValidationError("published versions never change: copy it into a new draft")
-    parsed = _checked(source.encode("utf-8"), f"{draft.name} {draft.version}")
+    parsed = parse_dated_source(source.encode("utf-8"), f"{draft.name} {draft.version}")
     if parsed.sha256 == draft.sha256:
         return draft
     twin = GuidelinesVersion.objects.filter(sha256=parsed.sha256, status=Status.DRAFT).first()

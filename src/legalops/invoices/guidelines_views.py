@@ -5,6 +5,8 @@ editors, the diff between two versions and publishing. Every write is a service 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -136,21 +138,25 @@ def _backtest_url(version: GuidelinesVersion) -> str | None:
         return None
 
 
-def _draft(request: AuthedRequest, pk: int) -> GuidelinesVersion | HttpResponse:
-    version = _version(request, pk)
-    if version.status != GuidelinesVersion.Status.DRAFT:
-        messages.error(request, "Published versions never change: copy it into a new draft.")
-        return redirect("invoices:guidelines_detail", pk=pk)
-    return version
+def draft_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Editors open drafts only: a published version sends back to its page."""
+
+    @wraps(view)
+    def wrapped(request: AuthedRequest, pk: int) -> HttpResponse:
+        version = _version(request, pk)
+        if version.status != GuidelinesVersion.Status.DRAFT:
+            messages.error(request, "Published versions never change: copy it into a new draft.")
+            return redirect("invoices:guidelines_detail", pk=pk)
+        return view(request, version)
+
+    return wrapped
 
 
 @staff_required
 @manage
-def edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
+@draft_only
+def edit_view(request: AuthedRequest, draft: GuidelinesVersion) -> HttpResponse:
     """The structured editor: every catalogue rule with its action and parameters."""
-    draft = _draft(request, pk)
-    if isinstance(draft, HttpResponse):
-        return draft
     posted = request.POST if request.method == "POST" else None
     errors: dict[str, list[str]] = {}
     if posted is not None:
@@ -158,7 +164,7 @@ def edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
         for problem in problems_of(source, "form"):
             errors.setdefault(field_for(problem), []).append(problem.message)
         if not errors and _saved(request, draft, source, "form"):
-            return redirect("invoices:guidelines_detail", pk=pk)
+            return redirect("invoices:guidelines_detail", pk=draft.pk)
     guidelines = guidelines_of(draft)
     header = header_fields(guidelines, draft.source, posted)
     context = {
@@ -196,17 +202,15 @@ def _saved(request: AuthedRequest, draft: GuidelinesVersion, source: str, via: s
 
 @staff_required
 @manage
-def raw_view(request: AuthedRequest, pk: int) -> HttpResponse:
+@draft_only
+def raw_view(request: AuthedRequest, draft: GuidelinesVersion) -> HttpResponse:
     """The raw TOML editor, for power users; problems listed with their line and key."""
-    draft = _draft(request, pk)
-    if isinstance(draft, HttpResponse):
-        return draft
     source, problems = draft.source, []
     if request.method == "POST":
         source = request.POST.get("source", "").replace("\r\n", "\n")
         problems = problems_of(source, "guidelines.toml")
         if not problems and _saved(request, draft, source, "raw"):
-            return redirect("invoices:guidelines_detail", pk=pk)
+            return redirect("invoices:guidelines_detail", pk=draft.pk)
     context = {"version": draft, "source": source, "problems": problems}
     return page(request, "raw.html", context, status=400 if problems else 200)
 

@@ -48,6 +48,30 @@ def guidelines_of(version: GuidelinesVersion) -> Guidelines:
     return _parsed(version.sha256, version.source)
 
 
+def parse_dated_source(data: bytes, filename: str) -> Guidelines:
+    """As `parse_version_source`, for a file to store: a stored version needs its date."""
+    parsed = parse_version_source(data, filename)
+    if parsed.effective is None:
+        raise ValidationError(f"{filename}: [guidelines] needs an `effective` date")
+    return parsed
+
+
+def store_version(
+    parsed: Guidelines, data: bytes, status: str, actor: User | None, effective: datetime.date
+) -> GuidelinesVersion:
+    published = status == GuidelinesVersion.Status.PUBLISHED
+    return GuidelinesVersion.objects.create(
+        name=parsed.name,
+        version=parsed.version,
+        effective=effective,
+        sha256=parsed.sha256,
+        source=data.decode("utf-8"),
+        status=status,
+        created_by=actor,
+        published_at=timezone.now() if published else None,
+    )
+
+
 @transaction.atomic
 def guidelines_load(
     *, actor: User | None, data: bytes, filename: str, publish: bool = True
@@ -55,23 +79,13 @@ def guidelines_load(
     """Validates a guidelines file and stores it as a new version (earlier ones are kept).
     Loading the same bytes again returns the stored version."""
     require(actor, Capability.MANAGE_GUIDELINES)
-    parsed = parse_version_source(data, filename)
-    if parsed.effective is None:
-        raise ValidationError(f"{filename}: [guidelines] needs an `effective` date")
+    parsed = parse_dated_source(data, filename)
+    assert parsed.effective is not None
     status = GuidelinesVersion.Status.PUBLISHED if publish else GuidelinesVersion.Status.DRAFT
     existing = GuidelinesVersion.objects.filter(sha256=parsed.sha256, status=status).first()
     if existing is not None:
         return existing
-    version = GuidelinesVersion.objects.create(
-        name=parsed.name,
-        version=parsed.version,
-        effective=parsed.effective,
-        sha256=parsed.sha256,
-        source=data.decode("utf-8"),
-        status=status,
-        created_by=actor,
-        published_at=timezone.now() if publish else None,
-    )
+    version = store_version(parsed, data, status, actor, parsed.effective)
     audit_record(
         actor=actor,
         event=Event.GUIDELINES_LOADED,
@@ -157,15 +171,7 @@ def shipped_version() -> GuidelinesVersion:
     existing = GuidelinesVersion.objects.filter(sha256=parsed.sha256, status="published").first()
     if existing is not None:
         return existing
-    version = GuidelinesVersion.objects.create(
-        name=parsed.name,
-        version=parsed.version,
-        effective=SHIPPED_EFFECTIVE,
-        sha256=parsed.sha256,
-        source=data.decode("utf-8"),
-        status="published",
-        published_at=timezone.now(),
-    )
+    version = store_version(parsed, data, "published", None, SHIPPED_EFFECTIVE)
     audit_record(
         actor=None,
         event=Event.GUIDELINES_LOADED,
