@@ -231,3 +231,68 @@ def test_a_file_spelling_out_a_default_diffs_as_no_change():
         Side(parse_guidelines(spelled.encode()), spelled, "b"),
     )
     assert diff.empty and diff.text  # the text differs, the rules do not
+
+
+SCOPED = """[guidelines]
+name = "Acme OCG"
+version = "2026.1"
+effective = 2026-01-01
+
+[rules.luxury-travel]
+enabled = false
+
+[[overrides]]
+match = { law_firm_id = ["36-1234567", "94-7654321"] }
+rules.luxury-travel = { enabled = true, action = "warn" }
+
+[[overrides]]
+match = { law_firm_id = "11-1111111" }
+rules.long-entry = { max_hours = 4 }
+"""
+
+
+def test_a_firm_reads_its_override_without_the_other_firms_named():
+    from legalops.invoices.rulebook_text import Audience, rulebook_entries
+
+    entries = {
+        e.rule_id: e
+        for e in rulebook_entries(parse_guidelines(SCOPED.encode()), Audience("36-1234567"))
+    }
+    luxury = entries["luxury-travel"]  # off in the base, on for the two firms
+    assert luxury.text == "Not applied, except as below." and luxury.consequence == ""
+    [note] = luxury.notes
+    assert note.condition == "For your firm"
+    assert note.text == (
+        "No first- or business-class fares, alcohol, minibar or entertainment. "
+        "If not, a warning is shown to the reviewer (no effect on the amount)."
+    )
+    assert entries["long-entry"].notes == ()  # the third firm's override is not shown
+    assert "94-7654321" not in repr(entries) and "11-1111111" not in repr(entries)
+
+
+def test_a_firm_no_override_concerns_sees_no_switched_off_rule():
+    from legalops.invoices.rulebook_text import Audience, rulebook_entries
+
+    entries = rulebook_entries(parse_guidelines(SCOPED.encode()), Audience("55-5555555"))
+    ids = [e.rule_id for e in entries]
+    assert "luxury-travel" not in ids and len(ids) == 30  # 31 rules in the catalogue, one off
+    daily = next(e for e in entries if e.rule_id == "daily-hours-cap")
+    assert daily.text == "One timekeeper may bill at most 10 hours a day (across invoices)."
+    assert daily.consequence == "the invoice is held until a reviewer clears the flag"
+    assert daily.parameters == (("max_hours", "10"),)
+
+
+def test_staff_preview_names_every_override():
+    from legalops.invoices.rulebook_text import Audience, rulebook_entries
+
+    entries = {
+        e.rule_id: e for e in rulebook_entries(parse_guidelines(SCOPED.encode()), Audience(None))
+    }
+    assert entries["luxury-travel"].notes[0].condition == "For firm 36-1234567, 94-7654321"
+    assert entries["long-entry"].notes[0].condition == "For firm 11-1111111"
+    assert "at most 4 hours" not in entries["long-entry"].text  # the base still says 8
+    assert (
+        entries["long-entry"]
+        .notes[0]
+        .text.startswith("A single time entry may not exceed 4 hours.")
+    )

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.urls import reverse
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, include, path, reverse
 
+from legalops import urls as project_urls
 from legalops.invoices.guidelines_admin import guidelines_draft_create
 from legalops.invoices.models import GuidelinesVersion
 from legalops.invoices.rulebook import guidelines_load
@@ -294,3 +296,40 @@ def test_staff_and_firms_of_no_portal_cannot_read_the_portal_rulebook(
 ):
     response = signed_in(attorney).get(reverse("portal:rulebook"))
     assert response.status_code == 403
+
+
+def test_admins_preview_any_versions_rulebook_with_every_override(signed_in, admin, draft):
+    client = signed_in(admin)
+    html = client.get(reverse("invoices:guidelines_rulebook", args=[draft.pk])).content.decode()
+    assert "For firm 36-1234567:</strong> One timekeeper may bill at most 12 hours a day" in html
+    assert "For matter LIT-002:</strong>" in html
+    pdf = client.get(reverse("invoices:guidelines_rulebook_pdf", args=[draft.pk]))
+    assert pdf.content.startswith(b"%PDF") and b"No block billing block-billing" in pdf_text(
+        pdf.content
+    )
+
+
+def _backtest_new(request: Any) -> HttpResponse:
+    return HttpResponse("backtest")
+
+
+# This module is also a URLconf: the project's routes plus a `backtests:new`, standing in for
+# the backtests app (the version page links to it only when it can be reversed).
+urlpatterns = [
+    *project_urls.urlpatterns,
+    path("backtests/new/", include(([path("", _backtest_new, name="new")], "backtests"))),
+]
+
+
+def test_the_backtest_link_appears_only_when_the_backtests_app_answers(
+    signed_in, admin, draft, settings
+):
+    client = signed_in(admin)
+    url = reverse("invoices:guidelines_detail", args=[draft.pk])
+    try:
+        reverse("backtests:new")
+    except NoReverseMatch:
+        assert "Backtest this version" not in client.get(url).content.decode()
+    settings.ROOT_URLCONF = __name__
+    html = client.get(url).content.decode()
+    assert f'href="/backtests/new/?version={draft.pk}">Backtest this version' in html
