@@ -80,6 +80,8 @@ class Event(StrEnum):
     # e-billing (issue 6)
     GUIDELINES_LOADED = "guidelines.loaded"
     GUIDELINES_PUBLISHED = "guidelines.published"
+    GUIDELINES_DRAFT_CREATED = "guidelines.draft_created"
+    GUIDELINES_DRAFT_SAVED = "guidelines.draft_saved"
     INVOICE_RECEIVED = "invoice.received"
     INVOICE_REVIEWED = "invoice.reviewed"
     INVOICE_STATE_CHANGED = "invoice.state_changed"

@@ -19,6 +19,7 @@ from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.guidelines.config import DEFAULT_FILE, Guidelines, parse_guidelines
 from legalops.guidelines.errors import ConfigError
+from legalops.invoices.guidelines_toml import with_effective
 from legalops.invoices.models import GuidelinesVersion
 
 # Before any version is published, the shipped defaults apply from this date on.
@@ -47,6 +48,30 @@ def guidelines_of(version: GuidelinesVersion) -> Guidelines:
     return _parsed(version.sha256, version.source)
 
 
+def parse_dated_source(data: bytes, filename: str) -> Guidelines:
+    """As `parse_version_source`, for a file to store: a stored version needs its date."""
+    parsed = parse_version_source(data, filename)
+    if parsed.effective is None:
+        raise ValidationError(f"{filename}: [guidelines] needs an `effective` date")
+    return parsed
+
+
+def store_version(
+    parsed: Guidelines, data: bytes, status: str, actor: User | None, effective: datetime.date
+) -> GuidelinesVersion:
+    published = status == GuidelinesVersion.Status.PUBLISHED
+    return GuidelinesVersion.objects.create(
+        name=parsed.name,
+        version=parsed.version,
+        effective=effective,
+        sha256=parsed.sha256,
+        source=data.decode("utf-8"),
+        status=status,
+        created_by=actor,
+        published_at=timezone.now() if published else None,
+    )
+
+
 @transaction.atomic
 def guidelines_load(
     *, actor: User | None, data: bytes, filename: str, publish: bool = True
@@ -54,23 +79,13 @@ def guidelines_load(
     """Validates a guidelines file and stores it as a new version (earlier ones are kept).
     Loading the same bytes again returns the stored version."""
     require(actor, Capability.MANAGE_GUIDELINES)
-    parsed = parse_version_source(data, filename)
-    if parsed.effective is None:
-        raise ValidationError(f"{filename}: [guidelines] needs an `effective` date")
+    parsed = parse_dated_source(data, filename)
+    assert parsed.effective is not None
     status = GuidelinesVersion.Status.PUBLISHED if publish else GuidelinesVersion.Status.DRAFT
     existing = GuidelinesVersion.objects.filter(sha256=parsed.sha256, status=status).first()
     if existing is not None:
         return existing
-    version = GuidelinesVersion.objects.create(
-        name=parsed.name,
-        version=parsed.version,
-        effective=parsed.effective,
-        sha256=parsed.sha256,
-        source=data.decode("utf-8"),
-        status=status,
-        created_by=actor,
-        published_at=timezone.now() if publish else None,
-    )
+    version = store_version(parsed, data, status, actor, parsed.effective)
     audit_record(
         actor=actor,
         event=Event.GUIDELINES_LOADED,
@@ -88,22 +103,62 @@ def guidelines_load(
 
 
 @transaction.atomic
-def guidelines_publish(*, actor: User | None, version: GuidelinesVersion) -> GuidelinesVersion:
+def guidelines_publish(
+    *,
+    actor: User | None,
+    version: GuidelinesVersion,
+    effective: datetime.date | None = None,
+    reason: str,
+    backdate: bool = False,
+) -> GuidelinesVersion:
+    """Publishes a draft from `effective` on (written into the file's header, so that the
+    download and `legalops review` read the same date). Two published versions never share an
+    effective date; a date before today needs `backdate=True` (docs/guidelines-admin.md)."""
     require(actor, Capability.MANAGE_GUIDELINES)
+    version = GuidelinesVersion.objects.select_for_update().get(pk=version.pk)
     if version.status == GuidelinesVersion.Status.PUBLISHED:
-        return version
-    if GuidelinesVersion.objects.filter(sha256=version.sha256, status="published").exists():
+        raise ValidationError("this version is already published; published versions never change")
+    if not reason.strip():
+        raise ValidationError("say why this version is published (the reason is audited)")
+    day = effective or version.effective
+    source = with_effective(version.source, day) if day != version.effective else version.source
+    parsed = parse_version_source(source.encode("utf-8"), f"{version.name} {version.version}")
+    _check_publish_date(day, backdate)
+    if GuidelinesVersion.objects.filter(sha256=parsed.sha256, status="published").exists():
         raise ValidationError("this exact file is already published")
+    replaced = guidelines_in_force(day)
+    version.source, version.sha256, version.effective = source, parsed.sha256, day
     version.status = GuidelinesVersion.Status.PUBLISHED
     version.published_at = timezone.now()
-    version.save(update_fields=["status", "published_at"])
+    version.save(update_fields=["source", "sha256", "effective", "status", "published_at"])
     audit_record(
         actor=actor,
         event=Event.GUIDELINES_PUBLISHED,
         target=version,
-        payload={"effective": str(version.effective)},
+        reason=reason.strip(),
+        payload={
+            "effective": str(day),
+            "sha256": parsed.sha256,
+            "backdated": day < timezone.localdate(),
+            "replaces": {"id": replaced.pk, "version": replaced.version},
+        },
     )
     return version
+
+
+def _check_publish_date(day: datetime.date, backdate: bool) -> None:
+    clash = GuidelinesVersion.objects.filter(status="published", effective=day).first()
+    if clash is not None:
+        raise ValidationError(
+            f"{clash.name} {clash.version} already takes effect on {day}: two published "
+            "versions never share a day, choose another date"
+        )
+    if day < timezone.localdate() and not backdate:
+        raise ValidationError(
+            f"{day} is in the past: invoices reviewed from now on whose billing period ends on "
+            "or after it will use this version (reviews already done keep theirs); confirm "
+            "backdating to publish it"
+        )
 
 
 @transaction.atomic
@@ -116,15 +171,7 @@ def shipped_version() -> GuidelinesVersion:
     existing = GuidelinesVersion.objects.filter(sha256=parsed.sha256, status="published").first()
     if existing is not None:
         return existing
-    version = GuidelinesVersion.objects.create(
-        name=parsed.name,
-        version=parsed.version,
-        effective=SHIPPED_EFFECTIVE,
-        sha256=parsed.sha256,
-        source=data.decode("utf-8"),
-        status="published",
-        published_at=timezone.now(),
-    )
+    version = store_version(parsed, data, "published", None, SHIPPED_EFFECTIVE)
     audit_record(
         actor=None,
         event=Event.GUIDELINES_LOADED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legalops.invoices import views, views_invoice
+from legalops.invoices import guidelines_views, rulebook_views, views, views_invoice
 
 app_name = "invoices"
 urlpatterns = [
@@ -35,5 +35,19 @@ urlpatterns = [
         "adjustments/<int:pk>/withdraw/",
         views_invoice.adjustment_withdraw_view,
         name="adjustment_withdraw",
+    ),
+    # guidelines management (admins)
+    path("guidelines/", guidelines_views.list_view, name="guidelines_list"),
+    path("guidelines/new/", guidelines_views.new_view, name="guidelines_new"),
+    path("guidelines/compare/", guidelines_views.diff_view, name="guidelines_diff"),
+    path("guidelines/<int:pk>/", guidelines_views.detail_view, name="guidelines_detail"),
+    path("guidelines/<int:pk>/edit/", guidelines_views.edit_view, name="guidelines_edit"),
+    path("guidelines/<int:pk>/raw/", guidelines_views.raw_view, name="guidelines_raw"),
+    path("guidelines/<int:pk>/publish/", guidelines_views.publish_view, name="guidelines_publish"),
+    path("guidelines/<int:pk>/rulebook/", rulebook_views.preview_view, name="guidelines_rulebook"),
+    path(
+        "guidelines/<int:pk>/rulebook.pdf",
+        rulebook_views.preview_pdf_view,
+        name="guidelines_rulebook_pdf",
     ),
 ]

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from legalops.invoices import rulebook_views
 from legalops.portal import firm_views, invoice_views, views
 
 app_name = "portal"
@@ -44,4 +45,6 @@ urlpatterns = [
         name="invoice_attachment",
     ),
     path("appeals/", include("legalops.appeals.portal_urls")),
+    path("rulebook/", rulebook_views.portal_rulebook_view, name="rulebook"),
+    path("rulebook/<int:pk>.pdf", rulebook_views.portal_rulebook_pdf_view, name="rulebook_pdf"),
 ]
