@@ -43,13 +43,21 @@ class RuleBasedClassifier:
     name = "rule-based"
 
     def analyse(self, narrative: str, context: NarrativeContext) -> NarrativeFindings:
-        text = _parsed(narrative)
-        if context.kind == "E":
-            return _expense_findings(text)
-        return _fee_findings(text, context)
+        return _analysed(narrative, context)
 
 
-@lru_cache(maxsize=65536)
+# Invoices repeat narratives ("Review documents produced by defendant" all week): the findings
+# are remembered by text and context (kind, activity code, the invoice's roster), and the parsed
+# text by itself for the same narrative in another context. Findings are read-only.
+@lru_cache(maxsize=16384)
+def _analysed(narrative: str, context: NarrativeContext) -> NarrativeFindings:
+    text = _parsed(narrative)
+    if context.kind == "E":
+        return _expense_findings(text)
+    return _fee_findings(text, context)
+
+
+@lru_cache(maxsize=16384)
 def _parsed(narrative: str) -> Text:
     return analyse_text(narrative)
 
