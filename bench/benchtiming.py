@@ -4,7 +4,7 @@ review_bench.py).
 Other processes come and go while a benchmark runs, so the command and its baseline are run
 *interleaved* (baseline, command, baseline, command, ...): each pair sees about the same load,
 and the median of the per-pair ratios is far steadier than a ratio of two separately taken
-medians. Peak resident memory comes from wait4's rusage of each process.
+medians. Peak resident memory and CPU time come from wait4's rusage of each process.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Run:
     seconds: float
     rss_kib: int
     exit_code: int
+    cpu: float  # user + system seconds of the process and the workers it waited for
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,14 @@ class Comparison:
         )
 
     @property
+    def cpu_ratio(self) -> float:
+        """Median per-pair ratio of CPU time: what the work costs, whatever the load (a
+        parallel run spends more CPU than its wall time)."""
+        return statistics.median(
+            c.cpu / b.cpu for b, c in zip(self.baseline, self.command, strict=True)
+        )
+
+    @property
     def peak_rss_mib(self) -> float:
         return max(r.rss_kib for r in self.command) / 1024
 
@@ -64,7 +73,8 @@ def run_once(cmd: list[str]) -> Run:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    return Run(elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status), cpu)
 
 
 def compare(baseline: list[str], command: list[str], repeat: int) -> Comparison:

@@ -11,6 +11,7 @@ medians, the median per-pair ratio, lines per second, and each process's peak re
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,11 @@ def main(argv: list[str]) -> int:
         f"peak RSS {result.peak_rss_mib:6.1f} MiB  exit {result.exit_code}"
     )
     print(f"  ratio validate / baseline: {result.ratio:.2f}x (target 3x, limit 5x)")
+    print(
+        f"  CPU time: baseline {statistics.median(r.cpu for r in result.baseline):.2f} s, "
+        f"validate {statistics.median(r.cpu for r in result.command):.2f} s, "
+        f"ratio {result.cpu_ratio:.2f}x"
+    )
     if not args.quick:
         for lines in (100_000, 1_000_000):
             run = run_once(VALIDATE + [str(ensure_file(lines))])

@@ -12,6 +12,7 @@ per-pair ratios.
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,11 @@ def main(argv: list[str]) -> int:
         f"   exit {result.exit_code}"
     )
     print(f"  ratio review / baseline: {result.ratio:.1f}x   (limit 15x, target 8x)")
+    print(
+        f"  CPU time: baseline {statistics.median(r.cpu for r in result.baseline):.2f} s, "
+        f"review {statistics.median(r.cpu for r in result.command):.2f} s "
+        f"(all processes), ratio {result.cpu_ratio:.1f}x"
+    )
     return 0
 
 
