@@ -1,10 +1,12 @@
 """Benchmark `legalops review --json` against the plain-splitting baseline (issue 4: at most
 15x `python bench/baseline_split.py FILE`, target 8x; whole processes, start-up included).
 
-    python bench/review_bench.py              # 200,000 lines, 3 runs each, medians
-    python bench/review_bench.py --lines 50000 --runs 1
+    python bench/review_bench.py              # 200,000 lines, 5 interleaved runs each
+    python bench/review_bench.py --lines 50000 --repeat 1
 
-The input is bench/review_generate.py's deterministic file of distinct narratives.
+The input is bench/review_generate.py's deterministic file of distinct narratives. Baseline and
+review run interleaved (benchtiming.py: the machine is shared); the ratio is the median of the
+per-pair ratios.
 """
 
 from __future__ import annotations
@@ -13,26 +15,18 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from benchtiming import compare
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
 
-def timed(command: list[str], runs: int) -> float:
-    seconds = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds)
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     path = OUT / f"review_{args.lines}.txt"
     if not path.exists():
@@ -40,24 +34,25 @@ def main(argv: list[str]) -> int:
             [sys.executable, str(HERE / "review_generate.py"), str(args.lines), str(path)],
             check=True,
         )
-    baseline = timed([sys.executable, str(HERE / "baseline_split.py"), str(path)], args.runs)
-    review = timed(
-        [
-            sys.executable,
-            "-m",
-            "legalops.cli",
-            "review",
-            "--json",
-            "--as-of",
-            "2026-08-05",
-            str(path),
-        ],
-        args.runs,
+    review = [sys.executable, "-m", "legalops.cli", "review", "--json", "--as-of", "2026-08-05"]
+    result = compare(
+        [sys.executable, str(HERE / "baseline_split.py"), str(path)],
+        review + [str(path)],
+        args.repeat,
     )
-    print(f"{args.lines} lines, median of {args.runs} run(s)")
-    print(f"baseline_split.py   {baseline:7.2f} s")
-    print(f"legalops review     {review:7.2f} s   {args.lines / review:,.0f} lines/s")
-    print(f"ratio               {review / baseline:7.1f}x   (limit 15x, target 8x)")
+    print(f"{args.lines:,} lines, {args.repeat} interleaved runs, medians:")
+    print(f"  baseline_split.py   {result.baseline_s:7.2f} s")
+    print(
+        f"  legalops review     {result.command_s:7.2f} s   "
+        f"{args.lines / result.command_s:,.0f} lines/s   peak RSS {result.peak_rss_mib:.0f} MiB"
+        f"   exit {result.exit_code}"
+    )
+    print(f"  ratio review / baseline: {result.ratio:.1f}x   (limit 15x, target 8x)")
+    print(
+        f"  CPU time: baseline {statistics.median(r.cpu for r in result.baseline):.2f} s, "
+        f"review {statistics.median(r.cpu for r in result.command):.2f} s "
+        f"(all processes), ratio {result.cpu_ratio:.1f}x"
+    )
     return 0
 
 

@@ -209,6 +209,18 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+def run_parallel(args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`legalops review ARGS` in a fresh single-threaded process with forked workers."""
+    return subprocess.run(
+        [sys.executable, "-c", PARALLEL_RUN, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
 def test_parallel_review_gives_the_same_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -225,14 +237,7 @@ def test_parallel_review_gives_the_same_bytes(
     one_process = capsys.readouterr().out
     # Workers are forked, which is only safe from a single-threaded process: run a fresh one
     # (this test process may hold a live server's or a browser driver's threads).
-    result = subprocess.run(
-        [sys.executable, "-c", PARALLEL_RUN, *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-        timeout=120,
-    )
+    result = run_parallel(args)
     assert result.returncode == 0, result.stderr
     parent = result.stderr.split("parent ")[1].split()[0]
     chunk_pids = {line.split()[-1] for line in result.stderr.splitlines() if "chunk in" in line}
@@ -259,3 +264,44 @@ def test_parallel_review_stays_in_process_when_other_threads_run(
     monkeypatch.setattr(parallel.multiprocessing, "get_context", no_fork)
     rendered = parallel.review_all(many, lambda inv: (inv.invoice_number, False))
     assert rendered == [(f"INV-{n}", False) for n in range(4)]
+
+
+def test_parallel_review_of_an_invalid_file_gives_only_the_validation_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Workers start reviewing before validation ends; an invalid file's review is dropped."""
+    many = [invoice(fee("1"), fee("2"), invoice_number=f"INV-{n}") for n in range(12)]
+    rows = write([ledes_from_invoice(inv) for inv in many], "1998B").split("\n")
+    # Line 7 (INV-2, line item 1): 2.0 h at 300 billed as 999.99; still readable as records.
+    fields = rows[6].split("|")
+    assert (fields[1], fields[8]) == ("INV-2", "1")
+    fields[12] = "999.99"
+    rows[6] = "|".join(fields)
+    path = tmp_path / "bad.txt"
+    path.write_text("\n".join(rows))
+    args = [str(path), "--json", "--as-of", "2026-03-10"]
+    assert main(args) == 1
+    one_process = capsys.readouterr().out
+    result = run_parallel(args)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == one_process
+    (entry,) = json.loads(result.stdout)["invoices"]
+    assert entry["valid"] is False and "lines" not in entry
+    assert [(e["line"], e["code"]) for e in entry["errors"]][:1] == [(7, "line-total")]
+
+
+def test_review_all_renders_nothing_when_the_file_is_not_valid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from legalops.guidelines import parallel
+
+    many = [invoice(fee("1"), invoice_number=f"INV-{n}") for n in range(3)]
+    rendered: list[str] = []
+
+    def render(inv: object) -> tuple[str, bool]:
+        rendered.append("x")
+        return "x", False
+
+    assert parallel.review_all(many, render, lambda: False) is None
+    assert rendered == []
+    assert parallel.review_all(many, render, lambda: True) == [("x", False)] * 3

@@ -135,22 +135,45 @@ def _review_file(
         print(f"legalops review: {file}: cannot read: {exc.strerror or exc}", file=sys.stderr)
         outcome.unreadable = True
         return
-    invoices = _invoices(data, file, outcome)
 
     def render(invoice: Invoice) -> tuple[str, bool]:
         result = review(invoice, context, guidelines, rates=rates)
         text = invoice_json_text(result, file) if outcome.as_json else human(result, file)
         return text, _fails(result, fail_on)
 
-    for text, failed in review_all(invoices or [], render):
+    checked: list[ParseResult] = []
+
+    def valid() -> bool:
+        checked.append(validate(data, filename=file))
+        return checked[0].valid and checked[0].invoice_count > 0
+
+    # A pipe-format file is read straight into engine records (fastread.py) and reviewed while
+    # this process validates it; the review counts only if the file turns out valid.
+    fast = _read_ahead(data)
+    rendered = review_all(fast, render, valid) if fast is not None else None
+    if rendered is None:
+        invoices = _invoices(data, file, outcome, checked[0] if checked else None)
+        rendered = review_all(invoices or [], render)
+    for text, failed in rendered or ():
         outcome.add(text)
         outcome.failed = outcome.failed or failed
 
 
-def _invoices(data: bytes, file: str, outcome: _Outcome) -> list[Invoice] | None:
+def _read_ahead(data: bytes) -> list[Invoice] | None:
+    """`read_validated` before validation has run: on an invalid file it may fail or read
+    nonsense, which `_review_file` then drops (the validation report is what counts)."""
+    try:
+        return read_validated(data)
+    except (ValueError, ArithmeticError, IndexError, KeyError):
+        return None
+
+
+def _invoices(
+    data: bytes, file: str, outcome: _Outcome, checked: ParseResult | None
+) -> list[Invoice] | None:
     """The file's invoices as engine records; None (and the validation report) when invalid.
     Pipe formats that validate are read directly (fastread.py); the rest via ledes.parse."""
-    checked = validate(data, filename=file)
+    checked = checked or validate(data, filename=file)
     if checked.valid and checked.invoice_count:
         fast = read_validated(data)
         if fast is not None:

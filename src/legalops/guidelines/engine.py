@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from legalops.guidelines.config import Guidelines, default_guidelines
 from legalops.guidelines.ladder import Acted, settle
-from legalops.guidelines.money import ZERO, to_money
+from legalops.guidelines.money import ZERO, money_rounder
 from legalops.guidelines.narrative import NarrativeClassifier, RuleBasedClassifier
 from legalops.guidelines.params import RuleSettings
 from legalops.guidelines.rates import RateBook
@@ -87,17 +87,18 @@ def _run_rules(
 
 
 def _settle(run: Run, found: dict[int | None, list[Acted]]) -> tuple[list[LineResult], list[Flag]]:
-    lines = []
-    currency = run.currency
+    lines: list[LineResult] = []
+    append, acted_on, currency = lines.append, found.get, run.currency
+    rounded = money_rounder(currency)
     for index, line in enumerate(run.invoice.lines):
-        billed = to_money(line.total, currency)
-        acted = found.get(index)
+        billed = rounded(line.total)
+        acted = acted_on(index)
         if not acted:  # most lines: nothing to settle
-            lines.append(LineResult(line, billed, billed, ()))
+            append(LineResult(line, billed, billed, ()))
             continue
         approved, amounts = settle(billed, acted, currency)
         flags = tuple(_flag(a, amount) for a, amount in zip(acted, amounts, strict=True))
-        lines.append(LineResult(line, billed, approved, flags))
+        append(LineResult(line, billed, approved, flags))
     return lines, [_flag(acted) for acted in found.get(None, [])]
 
 

@@ -60,8 +60,20 @@ def _date(text: str) -> date | None:
     return found
 
 
+# Amounts, hours and rates repeat across lines: each distinct text is turned into a Decimal
+# once (bounded: a full table is emptied and refilled).
+_NUMBERS: dict[str, Decimal | None] = {"": None}
+_NUMBERS_MAX = 50_000
+
+
 def _number(text: str) -> Decimal | None:
-    return Decimal(text) if text else None
+    found = _NUMBERS.get(text)
+    if found is None and text:
+        if len(_NUMBERS) >= _NUMBERS_MAX:
+            _NUMBERS.clear()
+            _NUMBERS[""] = None
+        found = _NUMBERS[text] = Decimal(text)
+    return found
 
 
 def _line_builder(col: dict[str, int]) -> Callable[[list[str], int], Line]:

@@ -5,6 +5,7 @@ Amounts are `Decimal` throughout; nothing here ever touches a float.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from legalops.ledes.codes import currencies
@@ -33,6 +34,45 @@ def format_money(value: Decimal, currency: str) -> str:
     """Decimal string with exactly the minor-unit places ("1234.50", "1500", "12.500")."""
     rounded = to_money(value, currency)
     return format(rounded if rounded else abs(rounded), "f")  # never "-0.00"
+
+
+# A big review rounds and prints every line amount, and amounts repeat (the same hours at the
+# same rate): remembered per currency. Bounded: a full table is emptied and refilled.
+_CACHE_MAX = 50_000
+_ROUNDED: dict[str, dict[Decimal, Decimal]] = {}
+_PRINTED: dict[str, dict[Decimal, str]] = {}
+
+
+def money_rounder(currency: str) -> Callable[[Decimal], Decimal]:
+    """`to_money(value, currency)`, remembered by value. Zero is never remembered: -0 and 0
+    are equal keys but round to different signs."""
+    table = _ROUNDED.setdefault(currency, {})
+    return _remembered(lambda value: to_money(value, currency), table, keep_zero=False)
+
+
+def money_printer(currency: str) -> Callable[[Decimal], str]:
+    """`format_money(value, currency)`, remembered by value (equal values print alike: the
+    minor unit fixes the places and "-0.00" is printed "0.00")."""
+    table = _PRINTED.setdefault(currency, {})
+    return _remembered(lambda value: format_money(value, currency), table, keep_zero=True)
+
+
+def _remembered[T](
+    compute: Callable[[Decimal], T], table: dict[Decimal, T], *, keep_zero: bool
+) -> Callable[[Decimal], T]:
+    get = table.get
+
+    def remembered(value: Decimal) -> T:
+        found = get(value)
+        if found is None:
+            found = compute(value)
+            if value or keep_zero:
+                if len(table) >= _CACHE_MAX:
+                    table.clear()
+                table[value] = found
+        return found
+
+    return remembered
 
 
 def parse_decimal(text: str) -> Decimal | None:

@@ -27,15 +27,29 @@ Render = Callable[[Invoice], tuple[str, bool]]  # invoice -> (output text, faile
 _JOB: list[tuple[Sequence[Invoice], Render]] = []  # set in the parent, read by forked workers
 
 
-def review_all(invoices: Sequence[Invoice], render: Render) -> list[tuple[str, bool]]:
+def _go_on() -> bool:
+    return True
+
+
+def review_all(
+    invoices: Sequence[Invoice], render: Render, meanwhile: Callable[[], bool] = _go_on
+) -> list[tuple[str, bool]] | None:
+    """Each invoice rendered, in order. `meanwhile` runs in this process while the workers
+    review (the CLI validates the file there, so validation and review overlap); when it
+    returns False nothing is rendered (or the workers' results are dropped) and the answer
+    is None. In-process, `meanwhile` runs first."""
     workers = min(os.cpu_count() or 1, MAX_WORKERS, len(invoices))
     lines = sum(len(invoice.lines) for invoice in invoices)
     if workers < 2 or lines < MIN_LINES or not _can_fork():
-        return [render(invoice) for invoice in invoices]
+        return [render(invoice) for invoice in invoices] if meanwhile() else None
     _JOB[:] = [(invoices, render)]
     try:
+        # Leaving the `with` block terminates the workers, finished or not.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_run_chunk, _chunks(invoices, workers * 4), chunksize=1)
+            pending = pool.map_async(_run_chunk, _chunks(invoices, workers * 4), chunksize=1)
+            if not meanwhile():
+                return None
+            parts = pending.get()
     finally:
         _JOB.clear()
     return [item for part in parts for item in part]

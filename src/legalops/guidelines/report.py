@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from legalops.guidelines.config import Guidelines
-from legalops.guidelines.money import ZERO, format_money
+from legalops.guidelines.money import ZERO, format_money, money_printer
 from legalops.guidelines.results import Flag, InvoiceResult
 
 
@@ -59,13 +59,15 @@ def invoice_json_text(result: InvoiceResult, file: str) -> str:
     """`json.dumps(invoice_json(...))`, byte for byte, built faster: an unflagged line (most of
     a 200,000-line file) becomes one formatted string instead of a dict to serialise."""
     cur = result.currency
-    rows = []
-    for line in result.lines:
-        billed = format_money(line.billed, cur)
-        approved = billed if line.approved == line.billed else format_money(line.approved, cur)
-        flags = _dumps([flag_json(flag, cur) for flag in line.flags]) if line.flags else "[]"
-        rows.append(
-            f'{{"line_item_number": {_string(line.line.number)}, "line": {line.line.position}, '
+    printed = money_printer(cur)
+    rows: list[str] = []
+    append = rows.append
+    for item, billed_value, approved_value, line_flags in result.lines:
+        billed = printed(billed_value)
+        approved = billed if approved_value == billed_value else printed(approved_value)
+        flags = _dumps([flag_json(flag, cur) for flag in line_flags]) if line_flags else "[]"
+        append(
+            f'{{"line_item_number": {_string(item.number)}, "line": {item.position}, '
             f'"billed_total": "{billed}", "approved_total": "{approved}", "flags": {flags}}}'
         )
     return _dumps(_head(result, file))[:-1] + ', "lines": [' + ", ".join(rows) + "]}"

@@ -43,13 +43,21 @@ class RuleBasedClassifier:
     name = "rule-based"
 
     def analyse(self, narrative: str, context: NarrativeContext) -> NarrativeFindings:
-        text = _parsed(narrative)
-        if context.kind == "E":
-            return _expense_findings(text)
-        return _fee_findings(text, context)
+        return _analysed(narrative, context)
 
 
-@lru_cache(maxsize=65536)
+# Invoices repeat narratives ("Review documents produced by defendant" all week): the findings
+# are remembered by text and context (kind, activity code, the invoice's roster), and the parsed
+# text by itself for the same narrative in another context. Findings are read-only.
+@lru_cache(maxsize=16384)
+def _analysed(narrative: str, context: NarrativeContext) -> NarrativeFindings:
+    text = _parsed(narrative)
+    if context.kind == "E":
+        return _expense_findings(text)
+    return _fee_findings(text, context)
+
+
+@lru_cache(maxsize=16384)
 def _parsed(narrative: str) -> Text:
     return analyse_text(narrative)
 
@@ -116,8 +124,14 @@ def _tasks(text: Text) -> list[Clause]:
     return [
         c
         for c in text.clauses
-        if c.family and c.family != "clerical" and not lx.REPORT_FINDINGS.match(c.text)
+        if c.family
+        and c.family != "clerical"
+        and not (c.text.startswith(_REPORT_STARTS) and lx.REPORT_FINDINGS.match(c.text))
     ]
+
+
+# How every REPORT_FINDINGS match starts: a cheap test before the regex.
+_REPORT_STARTS = ("summar", "report", "memoriali")
 
 
 def _distinct_work(tasks: list[Clause]) -> int:
@@ -147,11 +161,12 @@ def _vague(text: Text) -> Cue | None:
         return Cue((text.low,), "names no specific document, issue or purpose")
     if not heads and len(content) < 3:
         return Cue((text.low,), "names no task")
-    meetings_only = heads and all(c.head in _MEETING_HEADS for c in heads)
-    about = lx.TOPIC_MARKERS.search(text.low) or any(c.head in _TOPIC_VERBS for c in heads)
-    if meetings_only and not about:
-        return Cue((text.low,), "says who was spoken to but not what about")
-    return None
+    if not heads or not all(c.head in _MEETING_HEADS for c in heads):
+        return None
+    # Only a narrative of meetings alone must say what they were about.
+    if lx.TOPIC_MARKERS.search(text.low) or any(c.head in _TOPIC_VERBS for c in heads):
+        return None
+    return Cue((text.low,), "says who was spoken to but not what about")
 
 
 # --- internal conference --------------------------------------------------------------------
