@@ -12,7 +12,7 @@ from tests.invoices.builders import Bill, Fee, ledes
 
 from legalops.audit.models import AuditEvent
 from legalops.invoices.history import COLUMNS, history_import
-from legalops.invoices.models import Adjustment, Invoice, InvoiceLine, State, StateChange
+from legalops.invoices.models import Adjustment, Invoice, InvoiceLine, StateChange
 from legalops.invoices.services import totals_refresh
 from legalops.matters.models import Matter, MatterFirm
 from legalops.payables.models import Payment
@@ -21,8 +21,20 @@ from legalops.vendors.models import LawFirm, Timekeeper
 FIRM = "36-1234567"
 
 
-def row(number, line, total, approved, *, state="paid", paid="2026-03-20", units="", cost="",
-        firm=FIRM, matter="LIT-001", kind="F", keeper=("TK1", "Hale, Grace", "PARTNR")):  # fmt: skip
+def row(
+    number,
+    line,
+    total,
+    approved,
+    *,
+    state="paid",
+    paid="2026-03-20",
+    units="",
+    cost="",
+    firm=FIRM,
+    matter="LIT-001",
+    keeper=("TK1", "Hale, Grace", "PARTNR"),
+):
     return {
         "invoice_date": "2026-02-05",
         "invoice_number": number,
@@ -31,7 +43,7 @@ def row(number, line, total, approved, *, state="paid", paid="2026-03-20", units
         "billing_end_date": "2026-01-31",
         "invoice_description": "January services",
         "line_item_number": str(line),
-        "exp/fee/inv_adj_type": kind,
+        "exp/fee/inv_adj_type": "F",
         "line_item_number_of_units": units,
         "line_item_total": total,
         "line_item_date": "2026-01-15",
@@ -110,8 +122,8 @@ def test_running_the_same_file_again_changes_nothing(matter_a, admin):
 
 
 def test_unknown_firm_and_matter_need_create_missing(db, admin):
-    rows = [row("N-1", 1, "250.00", "250.00", firm="11-1111111", matter="NEW-9",
-                keeper=("ZZ9", "Doe, Jane", "ASSOC"))]  # fmt: skip
+    keeper = ("ZZ9", "Doe, Jane", "ASSOC")
+    rows = [row("N-1", 1, "250.00", "250.00", firm="11-1111111", matter="NEW-9", keeper=keeper)]
     refused = history_import(actor=admin, name="past.csv", data=csv_bytes(rows))
     assert {(p.row, p.column) for p in refused.problems} == {
         (2, "law_firm_id"),
