@@ -28,7 +28,7 @@ def context(**shared):
 
 
 @pytest.mark.django_db
-def test_a_small_seed_without_invoices_configures_routing_only():
+def test_a_small_seed_configures_routing_and_routes_its_invoices():
     report = seed.run(scale="small", seed=2, today=TODAY)
     assert list(RoutingRule.objects.values_list("name", flat=True)) == [
         "Large invoices",
@@ -37,7 +37,12 @@ def test_a_small_seed_without_invoices_configures_routing_only():
     ]
     assert Delegation.objects.count() == 2
     assert VendorAccount.objects.count() == SCALES["small"].firms
-    assert not Route.objects.exists() and not ApBatch.objects.exists()
+    # the invoice step ran first: its pending invoices are routed, its exported ones batched
+    pending = Invoice.objects.filter(state=State.PENDING_APPROVAL)
+    assert pending.exists()
+    assert Route.objects.filter(invoice__in=pending).count() == pending.count()
+    exported = Invoice.objects.filter(state__in=(State.SENT_TO_AP, State.PAID))
+    assert ApBatchLine.objects.filter(invoice__in=exported).count() == exported.count()
     assert report.counts["routing rules"] == 3
 
 

@@ -8,8 +8,9 @@ class InvoicesConfig(AppConfig):
 
     def ready(self) -> None:
         # Give the matters and vendors apps what only invoices know (their pluggable sources)
-        # and add `legalops import ledes`.
-        from legalops.invoices import hooks, ledes_import
+        # and add `legalops import ledes` and `legalops import history`.
+        from legalops.invoices import history, hooks, ledes_import
 
         hooks.register()
         ledes_import.register()
+        history.register()

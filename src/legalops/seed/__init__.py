@@ -18,6 +18,7 @@ from legalops.audit.services import audit_record
 from legalops.seed.accounts import seed_users
 from legalops.seed.approvals import seed_approvals
 from legalops.seed.context import SeedContext
+from legalops.seed.invoices import seed_invoices
 from legalops.seed.matters import (
     seed_accruals,
     seed_budgets,
@@ -48,6 +49,7 @@ STEPS: list[Step] = [
     seed_accruals,
     seed_forecasts,
     seed_evaluations,
+    seed_invoices,
     seed_approvals,  # after the invoice steps: it reads ctx.shared["invoices"] when present
 ]
 
