@@ -116,6 +116,9 @@ class Event(StrEnum):
     # platform
     SEED_LOADED = "seed.loaded"
     SCHEDULED_JOB_RAN = "schedule.job_ran"
+    # guidelines backtests (issue 6 item 10)
+    BACKTEST_CREATED = "backtest.created"
+    BACKTEST_FINISHED = "backtest.finished"
 
     @property
     def label(self) -> str:

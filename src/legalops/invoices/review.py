@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from legalops.core.money import from_minor, to_minor
 from legalops.guidelines import records
+from legalops.guidelines.config import Guidelines
 from legalops.guidelines.engine import review
 from legalops.guidelines.results import InvoiceResult
 from legalops.invoices.models import (
@@ -165,15 +166,23 @@ def run_review(
     *,
     as_of: datetime.date | None = None,
 ) -> tuple[GuidelinesVersion, InvoiceResult]:
-    """Reviews the stored invoice without changing anything (intake, re-review, backtests)."""
+    """Reviews the stored invoice without changing anything (intake, re-review)."""
     version = version or guidelines_in_force(invoice.billing_end or invoice.invoice_date)
+    return version, review_with(invoice, guidelines_of(version), as_of=as_of)
+
+
+def review_with(
+    invoice: Invoice, guidelines: Guidelines, *, as_of: datetime.date | None = None
+) -> InvoiceResult:
+    """The engine's result for the stored invoice under any guidelines (a draft, a file not
+    stored at all), built from exactly the data a platform review uses; changes nothing.
+    Backtests replay the past through this."""
     lines = list(invoice.lines.order_by("index"))
-    result = review(
+    return review(
         invoice_record(invoice, lines),
         review_context(invoice, as_of=as_of or invoice.received_on),
-        guidelines_of(version),
+        guidelines,
     )
-    return version, result
 
 
 def minor(amount: Decimal, currency: str) -> int:
