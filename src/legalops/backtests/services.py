@@ -74,7 +74,7 @@ def backtest_create(
         assert source is not None
         parsed = parse_version_source(source, filename)
         label, sha256 = f"{parsed.name} {parsed.version} ({filename})", parsed.sha256
-        text = parsed.source
+        text = source.decode("utf-8")
     backtest = Backtest.objects.create(
         guidelines=version,
         guidelines_label=label[:300],
