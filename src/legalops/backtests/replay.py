@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from legalops.backtests.models import BacktestInvoice, BacktestRule
 from legalops.core.money import to_minor
+from legalops.guidelines import records
 from legalops.guidelines.config import Guidelines
 from legalops.guidelines.results import Flag as EngineFlag
 from legalops.guidelines.results import InvoiceResult
@@ -36,9 +37,12 @@ class Replayed:
     rules: list[BacktestRule]
 
 
-def replay(invoice: Invoice, guidelines: Guidelines) -> Replayed:
-    """`invoice` with firm and matter loaded. As of its receipt date, as its review was."""
-    result = review_with(invoice, guidelines)
+def replay(
+    invoice: Invoice, guidelines: Guidelines, known: dict[int, records.Invoice] | None = None
+) -> Replayed:
+    """`invoice` with firm and matter loaded. As of its receipt date, as its review was;
+    `known` carries the history records built for earlier invoices of the run."""
+    result = review_with(invoice, guidelines, known=known)
     billed = list(invoice.lines.order_by("index").values_list("pk", "billed_minor"))
     tallies: dict[str, RuleTally] = defaultdict(RuleTally)
     approved = _would_approve(invoice, result, billed, tallies)

@@ -25,6 +25,7 @@ from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.backtests.models import Backtest, BacktestInvoice, BacktestRule
 from legalops.backtests.replay import Replayed, replay
+from legalops.guidelines import records
 from legalops.guidelines.config import Guidelines
 from legalops.invoices.models import SUPERSEDED_STATES, GuidelinesVersion, Invoice
 from legalops.invoices.rulebook import guidelines_of, parse_version_source
@@ -165,10 +166,11 @@ def _replay_all(backtest: Backtest, progress: Progress | None) -> list[Replayed]
     total = len(invoices)
     Backtest.objects.filter(pk=backtest.pk).update(invoices_total=total)
     replayed: list[Replayed] = []
+    known: dict[int, records.Invoice] = {}
     lines = 0
     saved_at = time.monotonic()
     for done, invoice in enumerate(invoices, start=1):
-        replayed.append(replay(invoice, guidelines))
+        replayed.append(replay(invoice, guidelines, known))
         lines += replayed[-1].item.lines
         if done == total or time.monotonic() - saved_at >= PROGRESS_SECONDS:
             Backtest.objects.filter(pk=backtest.pk).update(invoices_done=done, lines_total=lines)
