@@ -20,6 +20,7 @@ from legalops.accounts.services import token_authenticate
 from legalops.appeals.api import router as appeals_router
 from legalops.approvals.api import router as approvals_router
 from legalops.audit.api import router as audit_router
+from legalops.backtests.api import router as backtests_router
 from legalops.invoices.api import router as invoices_router
 from legalops.matters.api import router as matters_router
 from legalops.notifications.api import router as notifications_router
@@ -65,6 +66,7 @@ api.add_router("/", approvals_router)
 api.add_router("/", appeals_router)
 api.add_router("/", payables_router)
 api.add_router("/", notifications_router)
+api.add_router("/", backtests_router)
 
 
 def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "legalops.appeals",
     "legalops.payables",
     "legalops.portal",
+    "legalops.backtests",
 ]
 
 MIDDLEWARE = [

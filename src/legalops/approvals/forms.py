@@ -14,7 +14,7 @@ from legalops.approvals.selectors import approver_choices
 from legalops.approvals.services import RuleSpec, StepSpec
 from legalops.core.money import from_minor
 from legalops.invoices.models import ReasonCode
-from legalops.matters.models import MatterType
+from legalops.matters.types import matter_type_choices
 from legalops.organization.models import BusinessUnit, PracticeArea
 from legalops.vendors.models import LawFirm
 
@@ -42,7 +42,7 @@ class RuleForm(forms.Form):
     amount_over = amount_field("Amount over", "reporting currency; empty = no lower bound")
     amount_up_to = amount_field("Amount up to", "reporting currency; empty = no upper bound")
     matter_types = forms.MultipleChoiceField(
-        choices=MatterType.choices, required=False, widget=forms.CheckboxSelectMultiple
+        choices=matter_type_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     business_units = forms.ModelMultipleChoiceField(BusinessUnit.objects.all(), required=False)
     practice_areas = forms.ModelMultipleChoiceField(PracticeArea.objects.all(), required=False)

@@ -118,6 +118,12 @@ class Event(StrEnum):
     # platform
     SEED_LOADED = "seed.loaded"
     SCHEDULED_JOB_RAN = "schedule.job_ran"
+    # guidelines backtests (issue 6 item 10)
+    BACKTEST_CREATED = "backtest.created"
+    BACKTEST_FINISHED = "backtest.finished"
+    # configurable matter types and custom matter fields (issue 6 item 3)
+    MATTER_TYPE_CREATED = "matter_type.created"
+    MATTER_TYPE_UPDATED = "matter_type.updated"
 
     @property
     def label(self) -> str:

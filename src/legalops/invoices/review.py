@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from legalops.core.money import from_minor, to_minor
 from legalops.guidelines import records
+from legalops.guidelines.config import Guidelines
 from legalops.guidelines.engine import review
 from legalops.guidelines.results import InvoiceResult
 from legalops.invoices.models import (
@@ -98,19 +99,30 @@ def rate_entries(invoice: Invoice) -> tuple[records.RateEntry, ...]:
     )
 
 
-def history_records(invoice: Invoice) -> tuple[records.Invoice, ...]:
-    """The firm's earlier invoices that still count (not voided or replaced)."""
+def history_records(
+    invoice: Invoice, known: dict[int, records.Invoice] | None = None
+) -> tuple[records.Invoice, ...]:
+    """The firm's earlier invoices that still count (not voided or replaced). `known` keeps
+    the records already built across calls (a backtest replays many invoices of one firm, whose
+    histories overlap), so each invoice's lines are read once per run."""
     since = invoice.invoice_date - datetime.timedelta(days=HISTORY_DAYS)
     earlier = (
         Invoice.objects.filter(firm=invoice.firm, invoice_date__gte=since)
         .exclude(pk=invoice.pk)
         .exclude(state__in=SUPERSEDED_STATES)
         .filter(Q(received_at__lt=invoice.received_at) | Q(pk__lt=invoice.pk))
-        .select_related("firm", "matter")
-        .prefetch_related("lines")
         .order_by("received_at", "pk")
     )
-    return tuple(invoice_record(other, other.lines.all()) for other in earlier)
+    if known is None:
+        loaded = earlier.select_related("firm", "matter").prefetch_related("lines")
+        return tuple(invoice_record(other, other.lines.all()) for other in loaded)
+    pks = list(earlier.values_list("pk", flat=True))
+    missing = [pk for pk in pks if pk not in known]
+    for start in range(0, len(missing), 500):
+        chunk = Invoice.objects.filter(pk__in=missing[start : start + 500])
+        for other in chunk.select_related("firm", "matter").prefetch_related("lines"):
+            known[other.pk] = invoice_record(other, other.lines.all())
+    return tuple(known[pk] for pk in pks)
 
 
 def budget_records(invoice: Invoice) -> tuple[records.Budget, ...]:
@@ -148,13 +160,15 @@ def budget_records(invoice: Invoice) -> tuple[records.Budget, ...]:
     return tuple(found)
 
 
-def review_context(invoice: Invoice, *, as_of: datetime.date) -> records.ReviewContext:
+def review_context(
+    invoice: Invoice, *, as_of: datetime.date, known: dict[int, records.Invoice] | None = None
+) -> records.ReviewContext:
     return records.ReviewContext(
         as_of=as_of,
         rates=rate_entries(invoice),
         matter=matter_record(invoice.matter),
         budgets=budget_records(invoice),
-        history=history_records(invoice),
+        history=history_records(invoice, known),
         default_currency=company_get().reporting_currency,
     )
 
@@ -165,15 +179,27 @@ def run_review(
     *,
     as_of: datetime.date | None = None,
 ) -> tuple[GuidelinesVersion, InvoiceResult]:
-    """Reviews the stored invoice without changing anything (intake, re-review, backtests)."""
+    """Reviews the stored invoice without changing anything (intake, re-review)."""
     version = version or guidelines_in_force(invoice.billing_end or invoice.invoice_date)
+    return version, review_with(invoice, guidelines_of(version), as_of=as_of)
+
+
+def review_with(
+    invoice: Invoice,
+    guidelines: Guidelines,
+    *,
+    as_of: datetime.date | None = None,
+    known: dict[int, records.Invoice] | None = None,
+) -> InvoiceResult:
+    """The engine's result for the stored invoice under any guidelines (a draft, a file not
+    stored at all), built from exactly the data a platform review uses; changes nothing.
+    Backtests replay the past through this (with `known`: see `history_records`)."""
     lines = list(invoice.lines.order_by("index"))
-    result = review(
+    return review(
         invoice_record(invoice, lines),
-        review_context(invoice, as_of=as_of or invoice.received_on),
-        guidelines_of(version),
+        review_context(invoice, as_of=as_of or invoice.received_on, known=known),
+        guidelines,
     )
-    return version, result
 
 
 def minor(amount: Decimal, currency: str) -> int:

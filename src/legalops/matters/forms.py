@@ -15,9 +15,9 @@ from legalops.matters.models import (
     LossProbability,
     Matter,
     MatterStatus,
-    MatterType,
     RiskRating,
 )
+from legalops.matters.types import matter_type_choices
 from legalops.organization.forms import _currency_choices
 from legalops.organization.models import BusinessUnit, PracticeArea
 from legalops.vendors.models import LawFirm
@@ -39,7 +39,7 @@ def _attorneys() -> Any:
 class MatterForm(forms.Form):
     number = forms.CharField(max_length=20, label="Matter number (CLIENT_MATTER_ID)")
     name = forms.CharField(max_length=200)
-    matter_type = forms.ChoiceField(choices=MatterType.choices)
+    matter_type = forms.ChoiceField(choices=matter_type_choices)
     practice_area = forms.ModelChoiceField(
         PracticeArea.objects.filter(is_active=True), required=False
     )
@@ -183,3 +183,10 @@ class DepartmentBudgetForm(forms.Form):
 class PeriodForm(forms.Form):
     month = forms.DateField(widget=DATE, help_text="Any day of the month accrued")
     deadline = forms.DateField(required=False, widget=DATE)
+
+
+class MatterTypeForm(forms.Form):
+    code = forms.SlugField(max_length=16, help_text="Stored on matters; cannot change later.")
+    name = forms.CharField(max_length=100)
+    order = forms.IntegerField(min_value=0, initial=100, help_text="Lower comes first.")
+    active = forms.BooleanField(required=False, initial=True, help_text="Offered for matters.")

@@ -28,6 +28,7 @@ from legalops.core.imports import (
 from legalops.core.money import to_minor
 from legalops.matters import budgets, services
 from legalops.matters.models import Budget, Matter, MatterFirm, MatterStatus, MatterType
+from legalops.matters.types import matter_type_codes
 from legalops.organization.models import BusinessUnit, PracticeArea
 from legalops.organization.selectors import company_get
 from legalops.vendors.imports import cell_currency, get_firm, need_firm
@@ -134,7 +135,7 @@ class MatterImporter(TableImporter):
         number = cells.get(cell_required, "client_matter_id")
         fields = {
             "name": cells.get(cell_required, "name"),
-            "matter_type": cells.get(cell_choice, "matter_type", MatterType.values),
+            "matter_type": cells.get(cell_choice, "matter_type", matter_type_codes()),
             "practice_area": cells.get(_coded, PracticeArea, "practice_area"),
             "business_unit": cells.get(_coded, BusinessUnit, "business_unit"),
             "opened_on": cells.get(cell_date, "opened"),

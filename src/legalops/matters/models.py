@@ -25,6 +25,24 @@ class MatterType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class MatterTypeDef(models.Model):
+    """A matter type as the department configures it (Admin > Matter types). `MatterType` above
+    holds the shipped codes (seeded here by migration); a matter stores the code, so routing
+    rules and guidelines overrides that name a code keep matching. A code never changes once
+    created; an inactive type stays on its matters but is not offered for new ones."""
+
+    code = models.SlugField(max_length=16, unique=True)
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class MatterStatus(models.TextChoices):
     OPEN = "open", "Open"
     ON_HOLD = "on_hold", "On hold"
@@ -88,7 +106,7 @@ class Matter(models.Model):
 
     number = models.CharField("CLIENT_MATTER_ID", max_length=20, unique=True)
     name = models.CharField(max_length=200)
-    matter_type = models.CharField(max_length=16, choices=MatterType.choices)
+    matter_type = models.CharField(max_length=16, help_text="The code of a MatterTypeDef.")
     practice_area = models.ForeignKey(
         "organization.PracticeArea", null=True, blank=True, on_delete=models.PROTECT
     )
@@ -131,6 +149,12 @@ class Matter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    def get_matter_type_display(self) -> str:
+        """The configured name of the type (the code if it has none): templates call this as
+        they did when the type was a fixed choice."""
+        name = MatterTypeDef.objects.filter(code=self.matter_type).values_list("name", flat=True)
+        return next(iter(name), self.matter_type)
 
 
 class FeeArrangement(models.TextChoices):

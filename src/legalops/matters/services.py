@@ -34,10 +34,10 @@ from legalops.matters.models import (
     MatterNote,
     MatterStatus,
     MatterTask,
-    MatterType,
     RiskRating,
 )
 from legalops.matters.selectors import can_manage_matter
+from legalops.matters.types import matter_type_check
 from legalops.vendors.models import LawFirm
 
 MATTER_FIELDS = [
@@ -61,7 +61,6 @@ MATTER_FIELDS = [
     "notes",
 ]
 CHOICES = {
-    "matter_type": MatterType.values,
     "risk_rating": ["", *RiskRating.values],
     "loss_probability": ["", *LossProbability.values],
 }
@@ -107,8 +106,10 @@ def amount_minor(value: Decimal | str | int | None, code: str, field: str) -> in
         raise ValidationError({field: str(exc)}) from None
 
 
-def _clean_matter(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean_matter(fields: dict[str, Any], current_type: str = "") -> dict[str, Any]:
     data = dict(fields)
+    if "matter_type" in data:
+        matter_type_check(data["matter_type"] or "", keep=current_type)
     for key, allowed in CHOICES.items():
         if key in data and (data[key] or "") not in allowed:
             raise ValidationError({key: f"one of {', '.join(a for a in allowed if a)}"})
@@ -162,7 +163,7 @@ def matter_create(
 def matter_update(*, actor: User | None, matter: Matter, **fields: Any) -> Matter:
     _require_manage(actor, matter)
     refuse_unknown(fields, MATTER_FIELDS)
-    data = _clean_matter(fields)
+    data = _clean_matter(fields, current_type=matter.matter_type)
     if "number" in data and (
         Matter.objects.filter(number=data["number"]).exclude(pk=matter.pk).exists()
     ):

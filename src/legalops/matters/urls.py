@@ -1,6 +1,6 @@
 from django.urls import path
 
-from legalops.matters import finance_views, views
+from legalops.matters import admin_views, finance_views, views
 
 app_name = "matters"
 urlpatterns = [
@@ -23,4 +23,6 @@ urlpatterns = [
     path("accruals/<int:pk>/", finance_views.accrual_detail_view, name="accrual_detail"),
     path("accruals/<int:pk>/export.csv", finance_views.accrual_export_view, name="accrual_export"),
     path("accruals/<int:pk>/lock/", finance_views.accrual_lock_view, name="accrual_lock"),
+    path("types/", admin_views.matter_types_view, name="types"),
+    path("types/<int:pk>/", admin_views.matter_types_view, name="type_edit"),
 ]

@@ -30,7 +30,8 @@ from legalops.matters.forms import (
     TaskForm,
     TeamForm,
 )
-from legalops.matters.models import Matter, MatterStatus, MatterTask, MatterType
+from legalops.matters.models import Matter, MatterStatus, MatterTask
+from legalops.matters.types import matter_type_choices
 from legalops.organization.selectors import business_unit_list, company_get, practice_area_list
 from legalops.vendors.selectors import law_firm_list
 
@@ -81,7 +82,7 @@ def matter_list_view(request: AuthedRequest) -> HttpResponse:
             [
                 ("q", "Search", "search", "number or name"),
                 ("status", "Status", "select", MatterStatus.choices),
-                ("type", "Type", "select", MatterType.choices),
+                ("type", "Type", "select", matter_type_choices(inactive=True)),
                 ("area", "Practice area", "select", practice_area_list().values_list("pk", "name")),
                 ("unit", "Business unit", "select", business_unit_list().values_list("pk", "name")),
                 ("firm", "Firm", "select", list(firms)),
