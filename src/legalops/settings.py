@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "legalops.appeals",
     "legalops.payables",
     "legalops.portal",
+    "legalops.reports",
 ]
 
 MIDDLEWARE = [
