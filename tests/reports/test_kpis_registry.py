@@ -14,6 +14,7 @@ from tests.reports.dataset import invoice
 
 from legalops.organization.models import Currency, FxRate
 from legalops.reports.registry import FilterError, Filters, kpi_by, kpi_values
+from legalops.reports.rollups import rebuild
 
 D = datetime.date
 
@@ -56,6 +57,7 @@ def small(firm_a: Any, firm_b: Any, attorney: Any) -> dict[str, Any]:
         state="rejected",
         lines=[{"billed": 70000, "hours": "1"}],
     )
+    rebuild()  # built row by row, as a bulk path would: rebuild the rollups
     return {"mine": mine, "other": other}
 
 
@@ -80,6 +82,7 @@ def test_period_and_split(small: Any, admin: Any, firm_a: Any, firm_b: Any) -> N
     assert [(r.drill, r.value) for r in months] == [
         ({"month": "2026-01"}, 90000),
         ({"month": "2026-02"}, 55006),
+        ({"month": "2026-03"}, 0),  # only the rejected invoice: nothing approved
     ]
 
 

@@ -116,6 +116,8 @@ class Event(StrEnum):
     # platform
     SEED_LOADED = "seed.loaded"
     SCHEDULED_JOB_RAN = "schedule.job_ran"
+    # insight (issue 7)
+    ROLLUPS_REBUILT = "rollups.rebuilt"
 
     @property
     def label(self) -> str:
