@@ -15,6 +15,7 @@ urlpatterns = [
     path("approvals/", include("legalops.approvals.urls")),
     path("appeals/", include("legalops.appeals.urls")),
     path("payables/", include("legalops.payables.urls")),
+    path("insight/", include("legalops.reports.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz_view, name="healthz"),
     path("", include("legalops.core.urls")),
