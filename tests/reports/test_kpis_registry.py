@@ -31,7 +31,7 @@ def small(firm_a: Any, firm_b: Any, attorney: Any) -> dict[str, Any]:
         matter=mine,
         number="A1",
         day=D(2026, 1, 10),
-        lines=[{"billed": 100000, "approved": 90000, "hours": "2"}],
+        lines=[{"billed": 100000, "reduced": 10000, "hours": "2"}],
     )
     invoice(
         firm=firm_b,

@@ -15,6 +15,8 @@ Values by unit (`Kpi.unit`), always exact, never float:
 - ``rate``: int, minor units of the reporting currency per hour.
 - ``percent``: Decimal fraction rounded to 4 places (0.1234 is 12.34 %); None when the
   denominator is zero.
+- ``ratio``: Decimal rounded to 4 places (e.g. leverage 2.5 = 2.5 non-partner hours per
+  partner hour); None when the denominator is zero.
 - ``hours``: Decimal hours. ``count``: int. ``days``: Decimal days (1 place); None when nothing
   was measured.
 - ``share``: dict[str, Decimal fraction rounded to 4 places] (e.g. staffing mix by bucket); every
@@ -38,7 +40,7 @@ from django.db.models import QuerySet
 from legalops.accounts.models import User
 from legalops.invoices.models import Invoice, InvoiceLine
 
-Unit = Literal["money", "percent", "hours", "count", "days", "rate", "share"]
+Unit = Literal["money", "percent", "hours", "count", "days", "rate", "ratio", "share"]
 Value = int | Decimal | dict[str, Decimal | None] | None
 Key = int | str | datetime.date | None
 
@@ -156,7 +158,7 @@ class Query:
     (None: one value under the key None). `memo` lets KPIs that read the same aggregate share
     one database query within one registry call."""
 
-    user: User
+    user: User | None
     filters: Filters
     group: str | None = None
     memo: dict[Any, Any] = field(default_factory=dict)
@@ -193,6 +195,21 @@ class Kpi:
 
 
 REGISTRY: dict[str, Kpi] = {}
+# The order KPIs are listed in (dashboards, CLI, API, docs): by section, then as defined.
+SECTIONS = (
+    "Spend",
+    "Review",
+    "Panel",
+    "Rates and staffing",
+    "Diversity",
+    "Operations",
+    "Matters",
+    "Department",
+)
+
+
+def kpis_ordered() -> list[Kpi]:
+    return sorted(REGISTRY.values(), key=lambda kpi: SECTIONS.index(kpi.section))
 
 
 def register(kpi: Kpi) -> Kpi:
@@ -200,6 +217,8 @@ def register(kpi: Kpi) -> Kpi:
         raise ValueError(f"KPI {kpi.id} is defined twice")
     if (kpi.compute is None) == (kpi.needs is None):
         raise ValueError(f"KPI {kpi.id}: give either compute or needs")
+    if kpi.section not in SECTIONS:
+        raise ValueError(f"KPI {kpi.id}: unknown section {kpi.section!r}")
     unknown = set(kpi.dimensions) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"KPI {kpi.id}: unknown dimensions {sorted(unknown)}")
@@ -214,7 +233,7 @@ def kpi_get(kpi_id: str) -> Kpi:
         raise FilterError(f"unknown KPI {kpi_id!r}") from None
 
 
-def kpi_values(user: User, filters: Filters) -> dict[str, Value]:
+def kpi_values(user: User | None, filters: Filters) -> dict[str, Value]:
     """Every available KPI's value over the filters, keyed by KPI id (registry order). KPIs
     with `needs` are left out. Raises PermissionDenied for users without reports access."""
     from legalops.reports.selectors import require_reports
@@ -222,13 +241,11 @@ def kpi_values(user: User, filters: Filters) -> dict[str, Value]:
     require_reports(user)
     query = Query(user=user, filters=filters)
     return {
-        kpi.id: _compute(kpi, query).get(None)
-        for kpi in REGISTRY.values()
-        if kpi.compute is not None
+        kpi.id: _compute(kpi, query).get(None) for kpi in kpis_ordered() if kpi.compute is not None
     }
 
 
-def kpi_by(user: User, filters: Filters, kpi_id: str, dimension: str) -> list[Row]:
+def kpi_by(user: User | None, filters: Filters, kpi_id: str, dimension: str) -> list[Row]:
     """The KPI split by one of its `dimensions`, one Row per group that has data, ordered by
     label (months chronologically). FilterError for an unknown KPI or dimension."""
     from legalops.reports.selectors import dimension_labels, require_reports
@@ -240,7 +257,7 @@ def kpi_by(user: User, filters: Filters, kpi_id: str, dimension: str) -> list[Ro
     values = _compute(kpi, Query(user=user, filters=filters, group=dimension))
     labels = dimension_labels(dimension, [k for k in values if k is not None])
     rows = [
-        Row(key=key, label=labels.get(key, str(key)), value=value, drill=drill_of(dimension, key))
+        Row(key=key, label=_label(labels, key), value=value, drill=drill_of(dimension, key))
         for key, value in values.items()
         if key is not None
     ]
@@ -249,8 +266,40 @@ def kpi_by(user: User, filters: Filters, kpi_id: str, dimension: str) -> list[Ro
     return sorted(rows, key=lambda row: row.label.casefold())
 
 
+def _label(labels: dict[Key, str], key: Key) -> str:
+    return labels.get(key, "(none)" if key == "" else str(key))
+
+
+def kpi_table(
+    user: User | None, filters: Filters, dimension: str
+) -> list[tuple[Key, str, dict[str, Value]]]:
+    """Every available KPI that can be split by `dimension`, per group: (key, label,
+    {kpi id: value}), groups ordered as in `kpi_by`. One pass: KPIs reading the same rollup
+    share its query."""
+    from legalops.reports.selectors import dimension_labels, require_reports
+
+    require_reports(user)
+    if dimension not in DIMENSIONS:
+        raise FilterError(f"unknown dimension {dimension!r}")
+    query = Query(user=user, filters=filters, group=dimension)
+    per_kpi = {
+        kpi: _compute(kpi, query)
+        for kpi in kpis_ordered()
+        if kpi.compute is not None and dimension in kpi.dimensions
+    }
+    keys = {k for values in per_kpi.values() for k in values if k is not None}
+    labels = dimension_labels(dimension, keys)
+    ordered = sorted(
+        keys, key=lambda k: str(k) if dimension == "month" else _label(labels, k).casefold()
+    )
+    return [
+        (key, _label(labels, key), {k.id: v.get(key, _empty(k)) for k, v in per_kpi.items()})
+        for key in ordered
+    ]
+
+
 def monthly_series(
-    user: User, filters: Filters, kpi_ids: Iterable[str]
+    user: User | None, filters: Filters, kpi_ids: Iterable[str]
 ) -> list[tuple[datetime.date, dict[str, Value]]]:
     """The KPIs month by month (each month's first day, chronological, every month between
     the first and the last with data, months without data valued as the KPI gives for no
@@ -300,7 +349,7 @@ def drill_of(dimension: str, key: Key) -> dict[str, Any]:
     return {dimension: key}
 
 
-def drill_invoices(user: User, filters: Filters, **dimension: Any) -> QuerySet[Invoice]:
+def drill_invoices(user: User | None, filters: Filters, **dimension: Any) -> QuerySet[Invoice]:
     """The invoices behind a number: the invoices the user may see within the filters
     (invoice date in the period), narrowed by `Row.drill` keywords (firm=, matter=,
     practice_area=, business_unit=, matter_type=, month="YYYY-MM"; classification= narrows to
@@ -310,7 +359,7 @@ def drill_invoices(user: User, filters: Filters, **dimension: Any) -> QuerySet[I
     return invoices_in_scope(user, filters, dimension).order_by("-invoice_date", "-pk")
 
 
-def drill_lines(user: User, filters: Filters, **dimension: Any) -> QuerySet[InvoiceLine]:
+def drill_lines(user: User | None, filters: Filters, **dimension: Any) -> QuerySet[InvoiceLine]:
     """The invoice lines behind a number (same keywords as `drill_invoices`;
     classification="partner" etc. keeps the fee lines of that staffing bucket)."""
     from legalops.reports.selectors import lines_in_scope

@@ -46,16 +46,17 @@ def bucket_of(classification: str) -> str:
     return _BUCKET_OF.get(classification.strip().upper(), "other")
 
 
-def require_reports(user: User) -> None:
-    if user is None or not has_capability(user, Capability.VIEW_REPORTS):
+def require_reports(user: User | None) -> None:
+    """`None` is the system (the `legalops kpi` command run by the operator): everything."""
+    if not has_capability(user, Capability.VIEW_REPORTS):
         raise PermissionDenied("your role may not view reports")
 
 
-def report_matter_scope(user: User) -> Q | None:
+def report_matter_scope(user: User | None) -> Q | None:
     """A Q over matters (the `matter__` prefix is added by the callers) limiting what the user
     may see, or None when the user sees the whole department."""
     require_reports(user)
-    if user.role in (Role.ADMIN, Role.APPROVER):
+    if user is None or user.role in (Role.ADMIN, Role.APPROVER):
         return None
     team = Matter.team.through.objects.filter(matter_id=OuterRef("pk"), user_id=user.pk)
     return Q(pk__in=Matter.objects.filter(Q(lead_attorney=user) | Exists(team)).values("pk"))
@@ -66,7 +67,7 @@ def reporting_currency() -> str:
 
 
 def scoped[M: Model](
-    queryset: QuerySet[M], user: User, filters: Filters, *, date_field: str
+    queryset: QuerySet[M], user: User | None, filters: Filters, *, date_field: str
 ) -> QuerySet[M]:
     """`queryset` (invoices, lines or rollup rows: anything with `firm` and `matter`, through
     `prefix`) limited to the user's scope and the filters; `date_field` is the date the
@@ -152,7 +153,7 @@ def classification_q(bucket: str, prefix: str = "") -> Q:
 
 
 def invoices_in_scope(
-    user: User, filters: Filters, dimension: Mapping[str, Any]
+    user: User | None, filters: Filters, dimension: Mapping[str, Any]
 ) -> QuerySet[Invoice]:
     invoices = scoped(Invoice.objects.all(), user, filters, date_field="invoice_date")
     invoices = _narrow(invoices, "", dimension)
@@ -165,7 +166,7 @@ def invoices_in_scope(
 
 
 def lines_in_scope(
-    user: User, filters: Filters, dimension: Mapping[str, Any]
+    user: User | None, filters: Filters, dimension: Mapping[str, Any]
 ) -> QuerySet[InvoiceLine]:
     lines = scoped(InvoiceLine.objects.all(), user, filters, date_field="invoice__invoice_date")
     lines = _narrow(lines, "invoice__", dimension)
@@ -194,3 +195,23 @@ def dimension_labels(dimension: str, keys: Iterable[Key]) -> dict[Key, str]:
     if dimension == "month":
         return {key: key.strftime("%Y-%m") for key in keys if isinstance(key, datetime.date)}
     raise FilterError(f"unknown dimension {dimension!r}")
+
+
+def dimension_codes(dimension: str, keys: Iterable[Key]) -> dict[Key, str]:
+    """Stable codes of the keys for scripts (`legalops kpi --json` groups): a firm's
+    LAW_FIRM_ID, a matter's number, a practice area's or business unit's code, a matter
+    type or staffing bucket as is, a month as YYYY-MM."""
+    keys = list(keys)
+    ids = [key for key in keys if isinstance(key, int)]
+    models: dict[str, tuple[Any, str]] = {
+        "firm": (LawFirm, "law_firm_id"),
+        "matter": (Matter, "number"),
+        "practice_area": (PracticeArea, "code"),
+        "business_unit": (BusinessUnit, "code"),
+    }
+    if dimension in models:
+        model, field = models[dimension]
+        return dict(model.objects.filter(pk__in=ids).values_list("pk", field))
+    if dimension == "month":
+        return {key: key.strftime("%Y-%m") for key in keys if isinstance(key, datetime.date)}
+    return {key: str(key) for key in keys}

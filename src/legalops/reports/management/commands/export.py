@@ -1,9 +1,9 @@
 """`legalops export kpi --xlsx OUT [--from DATE] [--to DATE]` (spec/cli.md): every KPI of the
 registry, every dashboard's views with native Excel charts, and a definitions sheet.
 
-The command runs on the server as the operator, so it reads the whole department (as an
-administrator would). Exit codes: 0 written; 2 a bad date or an output that cannot be written
-(the message names it). The file appears complete or not at all.
+The command runs on the server as the operator, so it reads the whole department. Exit codes:
+0 written; 2 a bad date or an output that cannot be written (the message names it). The file
+appears complete or not at all.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from legalops.accounts.models import Role, User
 from legalops.reports.exports.packs import kpi_pack
 from legalops.reports.exports.xlsx import report_xlsx
 from legalops.reports.registry import FilterError, Filters
@@ -41,7 +40,8 @@ class Command(BaseCommand):
         except FilterError as exc:
             raise CommandError(f"export kpi: {exc}", returncode=2) from None
         out = Path(options["xlsx"])
-        ctx = Context(_department_reader(), filters, reporting_currency(), filters.params())
+        # None: the system, as `legalops kpi` reads: the whole department.
+        ctx = Context(None, filters, reporting_currency(), filters.params())
         data = report_xlsx(kpi_pack(ctx))
         try:
             _write_whole(out, data)
@@ -49,11 +49,6 @@ class Command(BaseCommand):
             raise CommandError(f"{out}: cannot write: {exc.strerror}", returncode=2) from None
         seconds = time.perf_counter() - started
         self.stdout.write(f"wrote {out} ({len(data):,} bytes) in {seconds:.1f} s")
-
-
-def _department_reader() -> User:
-    """The reader the CLI computes for: an administrator's scope, never saved."""
-    return User(username="legalops-cli", role=Role.ADMIN, is_active=True)
 
 
 def _write_whole(path: Path, data: bytes) -> None:
