@@ -26,6 +26,7 @@ from legalops.matters.api import router as matters_router
 from legalops.notifications.api import router as notifications_router
 from legalops.organization.api import router as organization_router
 from legalops.payables.api import router as payables_router
+from legalops.reports.api import router as reports_router
 from legalops.vendors.api import router as vendors_router
 
 
@@ -67,6 +68,7 @@ api.add_router("/", appeals_router)
 api.add_router("/", payables_router)
 api.add_router("/", notifications_router)
 api.add_router("/", backtests_router)
+api.add_router("/", reports_router)
 
 
 def error_body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:

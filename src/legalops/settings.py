@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "legalops.payables",
     "legalops.portal",
     "legalops.backtests",
+    "legalops.reports",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("appeals/", include("legalops.appeals.urls")),
     path("payables/", include("legalops.payables.urls")),
     path("spend/backtests/", include("legalops.backtests.urls")),
+    path("insight/", include("legalops.reports.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz_view, name="healthz"),
     path("", include("legalops.core.urls")),

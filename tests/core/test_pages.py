@@ -24,7 +24,7 @@ def test_other_roles_see_what_their_role_allows(client, attorney, requester):
     assert nav_labels(client.get("/")) == ["Requests", "Knowledge"]
 
 
-@pytest.mark.parametrize("pillar", ["insight", "contracts", "requests", "knowledge"])
+@pytest.mark.parametrize("pillar", ["contracts", "requests", "knowledge"])
 def test_unbuilt_pillars_say_so_honestly(client, attorney, pillar):
     client.force_login(attorney)
     response = client.get(f"/{pillar}/")

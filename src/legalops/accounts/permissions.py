@@ -41,6 +41,8 @@ class Capability(StrEnum):
     INTAKE_INVOICES = "intake_invoices"
     MANAGE_ROUTING = "manage_routing"
     MANAGE_PAYABLES = "manage_payables"
+    # insight (issue 7)
+    VIEW_REPORTS = "view_reports"
 
 
 _STAFF = {
@@ -73,6 +75,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.INTAKE_INVOICES,
             Capability.MANAGE_ROUTING,
             Capability.MANAGE_PAYABLES,
+            Capability.VIEW_REPORTS,
         }
     ),
     # Attorneys manage the matters (and budgets) whose team they are on: the services check
@@ -86,6 +89,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_INVOICES,
             Capability.REVIEW_INVOICES,
             Capability.APPROVE_INVOICES,
+            Capability.VIEW_REPORTS,
         }
     ),
     Role.APPROVER: frozenset(
@@ -95,6 +99,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_INVOICES,
             Capability.APPROVE_INVOICES,
             Capability.MANAGE_PAYABLES,
+            Capability.VIEW_REPORTS,
         }
     ),
     Role.REQUESTER: frozenset({Capability.USE_STAFF_APP, Capability.USE_API}),

@@ -26,7 +26,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("spend", "Spend", "invoices:invoice_list", Capability.VIEW_INVOICES, _STAFF_ROLES),
     Section("vendors", "Vendors", "vendors:firm_list", Capability.VIEW_FIRMS, _STAFF_ROLES),
     Section("matters", "Matters", "matters:matter_list", Capability.VIEW_MATTERS, _STAFF_ROLES),
-    Section("insight", "Insight", "core:pillar_insight", roles=_STAFF_ROLES),
+    Section("insight", "Insight", "reports:overview", Capability.VIEW_REPORTS, _STAFF_ROLES),
     Section("contracts", "Contracts", "core:pillar_contracts", roles=_STAFF_ROLES),
     Section("requests", "Requests", "core:pillar_requests"),
     Section("knowledge", "Knowledge", "core:pillar_knowledge"),

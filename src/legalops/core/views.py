@@ -20,12 +20,6 @@ from legalops.core.typing import AuthedRequest
 
 # What each pillar will hold, said plainly until it is built (DESIGN.md, "What it is").
 PLANNED: dict[str, dict[str, str]] = {
-    "insight": {
-        "title": "Insight",
-        "text": "KPIs on spend, rates, staffing, cycle times, savings and budget variance, with "
-        "dashboards, drill-down and Excel and PDF reports.",
-        "status": "Not built yet: KPIs need invoices and matters first.",
-    },
     "contracts": {
         "title": "Contracts",
         "text": "A contract repository with key-term extraction, renewals and obligations.",

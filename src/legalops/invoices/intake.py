@@ -37,6 +37,7 @@ from legalops.invoices.services import review_store
 from legalops.matters.models import Matter, MatterFirm, MatterType
 from legalops.matters.services import matter_create, matter_firm_assign
 from legalops.organization.selectors import company_get
+from legalops.reports.rollups import rollup_touch
 from legalops.vendors.models import LawFirm, Timekeeper
 from legalops.vendors.selectors import law_firm_by_ledes_id
 from legalops.vendors.services import law_firm_create, timekeeper_create
@@ -493,6 +494,7 @@ def _set_totals(invoice: Invoice, lines: list[InvoiceLine]) -> None:
     invoice.billed_fees_minor, invoice.billed_expenses_minor = fees, expenses
     invoice.billed_minor = invoice.approved_minor = fees + expenses
     invoice.tax_minor = sum(line.tax_minor for line in lines)
+    rollup_touch(invoice)
     invoice.hours = sum(
         (line.units or Decimal(0) for line in lines if line.kind == "F"), Decimal(0)
     )

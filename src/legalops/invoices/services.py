@@ -30,6 +30,7 @@ from legalops.invoices.models import (
     State,
 )
 from legalops.invoices.review import run_review
+from legalops.reports.rollups import rollup_touch
 
 HOLD = "hold"
 
@@ -120,6 +121,7 @@ def totals_refresh(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> 
     invoice.approved_minor = 0 if invoice.returned else sum(line.approved_minor for line in lines)
     invoice.flag_count = invoice.flags.count()
     invoice.open_holds = invoice.flags.filter(action=HOLD, status=Flag.Status.PROPOSED).count()
+    rollup_touch(invoice)
     invoice.save(
         update_fields=[
             "approved_minor",

@@ -16,6 +16,7 @@ from legalops.accounts.permissions import Capability, has_capability, require
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.invoices.models import Invoice, State, StateChange
+from legalops.reports.rollups import rollup_touch
 
 S = State
 ALLOWED: dict[str, frozenset[str]] = {
@@ -65,6 +66,7 @@ def transition(
     if to_state in (S.APPROVED, S.APPROVED_ADJUSTED, S.REJECTED) and invoice.decided_at is None:
         invoice.decided_at = timezone.now()
     invoice.save(update_fields=["state", "decided_at"])
+    rollup_touch(invoice)
     StateChange.objects.create(
         invoice=invoice,
         from_state=before,

@@ -15,6 +15,7 @@ from django.db import transaction
 from legalops.audit.events import Event
 from legalops.audit.models import AuditEvent
 from legalops.audit.services import audit_record
+from legalops.reports.rollups import seed_rollups
 from legalops.seed.accounts import seed_users
 from legalops.seed.approvals import seed_approvals
 from legalops.seed.context import SeedContext
@@ -51,6 +52,7 @@ STEPS: list[Step] = [
     seed_evaluations,
     seed_invoices,
     seed_approvals,  # after the invoice steps: it reads ctx.shared["invoices"] when present
+    seed_rollups,  # last: the dashboards' monthly rollups of everything seeded above
 ]
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "legalops.reports"
+    label = "reports"
+    verbose_name = "Insight"
+
+    def ready(self) -> None:
+        # The KPI modules register their definitions in the registry when imported.
+        from legalops.reports import kpis  # noqa: F401

@@ -1,0 +1,9 @@
+"""Imports every KPI module so that each registers its definitions (in the order dashboards,
+docs and the CLI list them)."""
+
+from legalops.reports import (
+    kpis_needs,  # noqa: F401
+    kpis_ops,  # noqa: F401
+    kpis_rates,  # noqa: F401
+    kpis_spend,  # noqa: F401
+)

@@ -1,0 +1,137 @@
+"""What the KPI modules share: reading the rollups grouped by a dimension (one query per
+rollup table and dimension within a registry call) and exact ratios."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.registry import Key, Query, Value
+from legalops.reports.selectors import DIMENSION_FIELDS, scoped
+
+Sums = dict[str, Any]
+
+# Where each dimension lives on a rollup row.
+ROLLUP_FIELDS = {**DIMENSION_FIELDS, "month": "month", "classification": "bucket"}
+_INVOICE_COLUMNS = [
+    f.name
+    for f in InvoiceMonth._meta.concrete_fields
+    if f.name not in ("id", "month", "firm", "matter", "currency")
+]
+_STAFFING_COLUMNS = [
+    f.name
+    for f in StaffingMonth._meta.concrete_fields
+    if f.name not in ("id", "month", "firm", "matter", "currency", "bucket")
+]
+
+
+def group_key(value: Any) -> Key:
+    """Groups without a value (a matter with no practice area) get "" (never None, which
+    `kpi_values` uses for the ungrouped total)."""
+    return "" if value is None else value
+
+
+def _grouped(
+    queryset: QuerySet[Any], group: str | None, columns: list[str], extra: tuple[str, ...] = ()
+) -> dict[Any, Sums]:
+    fields = ([ROLLUP_FIELDS[group]] if group else []) + list(extra)
+    if not fields:
+        totals = queryset.aggregate(**{c: Sum(c) for c in columns})
+        return {None: {c: totals[c] or 0 for c in columns}}
+    rows = queryset.values(*fields).annotate(**{c: Sum(c) for c in columns}).order_by()
+    out: dict[Any, Sums] = {}
+    for row in rows:
+        head = group_key(row[fields[0]]) if group else None
+        key = (head, *(row[e] for e in extra)) if extra else head
+        out[key] = {c: row[c] or 0 for c in columns}
+    return out
+
+
+def invoice_sums(query: Query, *, by_firm: bool = False) -> dict[Any, Sums]:
+    """InvoiceMonth columns summed per group (per (group, firm id) with `by_firm`)."""
+
+    def compute() -> dict[Any, Sums]:
+        rows = scoped(InvoiceMonth.objects.all(), query.user, query.filters, date_field="month")
+        extra = ("firm_id",) if by_firm else ()
+        return _grouped(rows, query.group, _INVOICE_COLUMNS, extra)
+
+    return query.cached(("invoice_sums", query.group, by_firm), compute)
+
+
+def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
+    """StaffingMonth columns summed per group (per (group, bucket) with `by_bucket`)."""
+
+    def compute() -> dict[Any, Sums]:
+        rows = scoped(StaffingMonth.objects.all(), query.user, query.filters, date_field="month")
+        extra = ("bucket",) if by_bucket else ()
+        return _grouped(rows, query.group, _STAFFING_COLUMNS, extra)
+
+    return query.cached(("staffing_sums", query.group, by_bucket), compute)
+
+
+def with_total(query: Query, values: dict[Key, Value], empty: Value) -> dict[Key, Value]:
+    """Ungrouped results always carry the key None (an empty scope gives `empty`)."""
+    if query.group is None and None not in values:
+        values[None] = empty
+    return values
+
+
+def column(
+    source: Callable[[Query], dict[Any, Sums]], name: str
+) -> Callable[[Query], dict[Key, Value]]:
+    """A KPI that is one rollup column summed."""
+
+    def compute(query: Query) -> dict[Key, Value]:
+        return with_total(query, {k: s[name] for k, s in source(query).items()}, 0)
+
+    return compute
+
+
+def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
+    """Exact fraction rounded to 4 places (spec/cli.md "Ratios"); None when nothing to divide."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
+
+
+def per_hour(minor: int, hours: Decimal) -> int | None:
+    """Minor units per hour, ROUND_HALF_UP; None without hours."""
+    if not hours:
+        return None
+    return int((Decimal(minor) / hours).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def days_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:
+    return Decimal((end - start).total_seconds()) / Decimal(86400)
+
+
+def percentile(values: list[Decimal], fraction: Decimal) -> Decimal | None:
+    """Nearest-rank percentile (the median of an even count is the mean of the two middle
+    values), in days rounded to 1 place."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    if fraction == Decimal("0.5"):
+        middle = len(ordered) // 2
+        value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    else:
+        rank = max(1, int((fraction * len(ordered)).to_integral_value(rounding="ROUND_CEILING")))
+        value = ordered[rank - 1]
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def grouped_lists(
+    rows: Any, key_of: Callable[[Any], Key], value_of: Callable[[Any], Decimal]
+) -> dict[Key, list[Decimal]]:
+    out: dict[Key, list[Decimal]] = defaultdict(list)
+    for row in rows:
+        out[key_of(row)].append(value_of(row))
+    return out

@@ -1,0 +1,386 @@
+"""Operations KPIs: invoice cycle times and aging, appeals, first-pass acceptance and matter
+cycle times. They need the time between events of single invoices or matters, which monthly
+sums cannot give, so they read invoices, appeals and matters (never lines) directly."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from legalops.appeals.models import Appeal
+from legalops.invoices.hooks import SPENT_STATES
+from legalops.invoices.models import OPEN_STATES, Invoice, State, StateChange
+from legalops.matters.models import Matter, MatterFirm
+from legalops.reports.kpis_common import (
+    days_between,
+    group_key,
+    invoice_sums,
+    percentile,
+    ratio,
+    with_total,
+)
+from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
+from legalops.reports.rollups import Converter
+from legalops.reports.selectors import (
+    DIMENSION_FIELDS,
+    report_matter_scope,
+    reporting_currency,
+    scoped,
+)
+
+MEDIAN, P90 = Decimal("0.5"), Decimal("0.9")
+NO_MONTH = tuple(d for d in ROLLUP_DIMENSIONS if d != "month")
+MATTER_DIMENSIONS = ("practice_area", "business_unit", "matter_type", "month")
+
+
+def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: Any) -> None:
+    register(
+        Kpi(
+            id=kpi_id,
+            name=name,
+            formula=formula,
+            unit=unit,
+            reads=kw.pop("reads", "invoices and their state changes"),
+            dimensions=kw.pop("dimensions", ROLLUP_DIMENSIONS),
+            compute=compute,
+            section=kw.pop("section", "Operations"),
+        )
+    )
+
+
+def _key(row: dict[str, Any], query: Query, day_field: str) -> Key:
+    if query.group is None:
+        return None
+    if query.group == "month":
+        day = row[day_field]
+        day = day.date() if isinstance(day, datetime.datetime) else day
+        return day.replace(day=1)
+    return group_key(row["group"])
+
+
+def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> Any:
+    if query.group and query.group != "month":
+        queryset = queryset.annotate(group=F(DIMENSION_FIELDS[query.group]))
+        fields = [*fields, "group"]
+    return queryset.values(*fields).iterator(chunk_size=5000)
+
+
+def _durations(
+    query: Query, invoices: QuerySet[Invoice], start: str, end: str
+) -> dict[Key, list[Decimal]]:
+    """Days from `start` to `end` per invoice, grouped (months by the end date)."""
+
+    def compute() -> dict[Key, list[Decimal]]:
+        out: dict[Key, list[Decimal]] = defaultdict(list)
+        for row in _grouped_rows(invoices, query, [start, end]):
+            if row[start] is not None and row[end] is not None:
+                out[_key(row, query, end)].append(_days(row[start], row[end]))
+        return out
+
+    return query.cached(("durations", query.group, start, end, str(invoices.query)), compute)
+
+
+def _days(start: Any, end: Any) -> Decimal:
+    if isinstance(start, datetime.datetime):
+        return days_between(start, end)
+    return Decimal((end - start).days)
+
+
+def _decided(query: Query) -> QuerySet[Invoice]:
+    """Invoices approved in the period (by the date of their first decision)."""
+    return scoped(
+        Invoice.objects.filter(state__in=SPENT_STATES, decided_at__isnull=False),
+        query.user,
+        query.filters,
+        date_field="decided_at__date",
+    )
+
+
+def _percentile_of(source: Any, fraction: Decimal) -> Any:
+    def compute(query: Query) -> dict[Key, Value]:
+        values: dict[Key, Value] = {
+            key: percentile(days, fraction) for key, days in source(query).items()
+        }
+        return with_total(query, values, None)
+
+    return compute
+
+
+def approval_durations(query: Query) -> dict[Key, list[Decimal]]:
+    return _durations(query, _decided(query), "received_at", "decided_at")
+
+
+def review_durations(query: Query) -> dict[Key, list[Decimal]]:
+    invoices = _decided(query).annotate(submitted_at=_first(State.PENDING_APPROVAL))
+    return _durations(query, invoices, "received_at", "submitted_at")
+
+
+def approval_stage_durations(query: Query) -> dict[Key, list[Decimal]]:
+    invoices = _decided(query).annotate(submitted_at=_first(State.PENDING_APPROVAL))
+    return _durations(query, invoices, "submitted_at", "decided_at")
+
+
+def _first(state: str) -> Subquery:
+    changes = StateChange.objects.filter(invoice_id=OuterRef("pk"), to_state=state)
+    return Subquery(changes.order_by("at").values("at")[:1])
+
+
+def payment_durations(query: Query) -> dict[Key, list[Decimal]]:
+    invoices = scoped(
+        Invoice.objects.filter(paid_on__isnull=False),
+        query.user,
+        query.filters,
+        date_field="paid_on",
+    )
+    return _durations(query, invoices, "received_on", "paid_on")
+
+
+# --- aging of pending invoices ---------------------------------------------------------------
+
+
+def _as_of(query: Query) -> datetime.date:
+    return query.filters.date_to or timezone.localdate()
+
+
+def _pending(query: Query) -> list[dict[str, Any]]:
+    """Invoices still open on the as-of date (the period's end, else today), received on or
+    before it; the period's start does not apply."""
+
+    def compute() -> list[dict[str, Any]]:
+        undated = dataclasses.replace(query.filters, date_from=None, date_to=None)
+        invoices = scoped(
+            Invoice.objects.filter(state__in=OPEN_STATES, received_on__lte=_as_of(query)),
+            query.user,
+            undated,
+            date_field="received_on",
+        )
+        fields = ["received_on", "billed_minor", "currency", "invoice_date"]
+        return list(_grouped_rows(invoices, query, fields))
+
+    return query.cached(("pending", query.group), compute)
+
+
+def _aging(query: Query, older_than: int) -> dict[Key, Value]:
+    as_of = _as_of(query)
+    counts: dict[Key, int] = defaultdict(int)
+    for row in _pending(query):
+        key = _key(row, query, "received_on")
+        counts[key] += 1 if (as_of - row["received_on"]).days > older_than else 0
+    return with_total(query, dict(counts), 0)
+
+
+def pending_value(query: Query) -> dict[Key, Value]:
+    converter = Converter(reporting_currency())
+    totals: dict[Key, int] = defaultdict(int)
+    for row in _pending(query):
+        amount = converter.convert(row["billed_minor"], row["currency"], row["invoice_date"])
+        totals[_key(row, query, "received_on")] += amount or 0
+    return with_total(query, dict(totals), 0)
+
+
+# --- appeals and first-pass acceptance -------------------------------------------------------
+
+
+def appeal_rate(query: Query) -> dict[Key, Value]:
+    invoices = scoped(
+        Invoice.objects.filter(
+            Exists(Appeal.objects.filter(invoice_id=OuterRef("pk"))), state__in=SPENT_STATES
+        ),
+        query.user,
+        query.filters,
+        date_field="invoice_date",
+    )
+    appealed: dict[Key, int] = defaultdict(int)
+    for row in _grouped_rows(invoices, query, ["invoice_date"]):
+        appealed[_key(row, query, "invoice_date")] += 1
+    values: dict[Key, Value] = {
+        key: ratio(appealed.get(key, 0), sums["adjusted_count"])
+        for key, sums in invoice_sums(query).items()
+    }
+    return with_total(query, values, None)
+
+
+def first_pass_acceptance(query: Query) -> dict[Key, Value]:
+    rejected = Exists(
+        StateChange.objects.filter(invoice_id=OuterRef("pk"), to_state=State.REJECTED)
+    )
+    invoices = scoped(
+        Invoice.objects.filter(resubmission_of__isnull=True, decided_at__isnull=False),
+        query.user,
+        query.filters,
+        date_field="decided_at__date",
+    ).annotate(was_rejected=rejected)
+    passed: dict[Key, int] = defaultdict(int)
+    total: dict[Key, int] = defaultdict(int)
+    for row in _grouped_rows(invoices, query, ["decided_at", "state", "was_rejected"]):
+        key = _key(row, query, "decided_at")
+        total[key] += 1
+        passed[key] += 1 if row["state"] in SPENT_STATES and not row["was_rejected"] else 0
+    values: dict[Key, Value] = {key: ratio(passed[key], n) for key, n in total.items()}
+    return with_total(query, values, None)
+
+
+# --- matters ---------------------------------------------------------------------------------
+
+
+def _matters(query: Query) -> QuerySet[Matter]:
+    matters = Matter.objects.all()
+    scope = report_matter_scope(query.user)
+    if scope is not None:
+        matters = matters.filter(scope)
+    f = query.filters
+    if f.firm_ids:
+        assigned = MatterFirm.objects.filter(matter_id=OuterRef("pk"), firm_id__in=f.firm_ids)
+        matters = matters.filter(Exists(assigned))
+    if f.practice_area_ids:
+        matters = matters.filter(practice_area_id__in=f.practice_area_ids)
+    if f.business_unit_ids:
+        matters = matters.filter(business_unit_id__in=f.business_unit_ids)
+    if f.matter_types:
+        matters = matters.filter(matter_type__in=f.matter_types)
+    return matters
+
+
+def _matter_days(query: Query, matters: QuerySet[Matter], end: Any) -> dict[Key, list[Decimal]]:
+    out: dict[Key, list[Decimal]] = defaultdict(list)
+    field = {"practice_area": "practice_area_id", "business_unit": "business_unit_id"}
+    group = field.get(query.group or "", query.group)
+    fields = ["opened_on", "closed_on"] + ([group] if group and group != "month" else [])
+    for row in matters.values(*fields):
+        finish = row["closed_on"] if end is None else end
+        if query.group is None:
+            key: Key = None
+        elif query.group == "month":
+            key = finish.replace(day=1)
+        else:
+            key = group_key(row[group])
+        out[key].append(Decimal((finish - row["opened_on"]).days))
+    return out
+
+
+def matter_cycle_durations(query: Query) -> dict[Key, list[Decimal]]:
+    closed = _matters(query).filter(closed_on__isnull=False)
+    if query.filters.date_from:
+        closed = closed.filter(closed_on__gte=query.filters.date_from)
+    if query.filters.date_to:
+        closed = closed.filter(closed_on__lte=query.filters.date_to)
+    return _matter_days(query, closed, None)
+
+
+def open_matter_ages(query: Query) -> dict[Key, list[Decimal]]:
+    as_of = _as_of(query)
+    still_open = _matters(query).filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
+    return _matter_days(query, still_open, as_of)
+
+
+_STAGES = "Days from receipt to the first decision"
+_kpi(
+    "invoice_cycle_time_days_median",
+    "Invoice cycle time (median)",
+    f"{_STAGES} (approval), median over invoices approved in the period (by approval date).",
+    "days",
+    _percentile_of(approval_durations, MEDIAN),
+)
+_kpi(
+    "invoice_cycle_time_days_p90",
+    "Invoice cycle time (90th percentile)",
+    f"{_STAGES} (approval), 90th percentile (nearest rank) over invoices approved in the period.",
+    "days",
+    _percentile_of(approval_durations, P90),
+)
+_kpi(
+    "review_stage_days_median",
+    "Review stage (median)",
+    "Days from receipt to submission for approval, median over invoices approved in the "
+    "period (by approval date).",
+    "days",
+    _percentile_of(review_durations, MEDIAN),
+)
+_kpi(
+    "approval_stage_days_median",
+    "Approval stage (median)",
+    "Days from submission for approval to approval, median over invoices approved in the "
+    "period (by approval date).",
+    "days",
+    _percentile_of(approval_stage_durations, MEDIAN),
+)
+_kpi(
+    "invoice_to_payment_days_median",
+    "Receipt to payment (median)",
+    "Days from the receipt date to the payment date, median over invoices paid in the period "
+    "(by payment date).",
+    "days",
+    _percentile_of(payment_durations, MEDIAN),
+)
+_PENDING = "Invoices still received, in review, pending approval, on hold or under appeal on "
+_AS_OF = "the period's end (today without one)"
+_kpi(
+    "pending_invoices",
+    "Pending invoices",
+    f"{_PENDING}{_AS_OF}.",
+    "count",
+    lambda query: _aging(query, -1),
+    dimensions=NO_MONTH,
+)
+_kpi(
+    "pending_value",
+    "Pending invoices' value",
+    f"Billed amount of the {_PENDING.lower()}{_AS_OF}.",
+    "money",
+    pending_value,
+    dimensions=NO_MONTH,
+)
+for _days_old in (30, 60, 90):
+    _kpi(
+        f"pending_over_{_days_old}_days",
+        f"Pending over {_days_old} days",
+        f"{_PENDING}{_AS_OF}, received more than {_days_old} days before it.",
+        "count",
+        lambda query, days=_days_old: _aging(query, days),
+        dimensions=NO_MONTH,
+    )
+_kpi(
+    "appeal_rate",
+    "Appeal rate",
+    "Approved invoices (by invoice date) with at least one appeal / approved invoices with at "
+    "least one adjustment still standing.",
+    "percent",
+    appeal_rate,
+    reads="invoices, appeals and invoice rollups",
+    section="Review",
+)
+_kpi(
+    "first_pass_acceptance",
+    "First-pass acceptance",
+    "Original submissions (not resubmissions) decided in the period that were approved and "
+    "never rejected / original submissions decided in the period.",
+    "percent",
+    first_pass_acceptance,
+    section="Review",
+)
+_kpi(
+    "matter_cycle_time_days_median",
+    "Matter cycle time (median)",
+    "Days from opening to closing, median over matters closed in the period.",
+    "days",
+    _percentile_of(matter_cycle_durations, MEDIAN),
+    reads="matters",
+    dimensions=MATTER_DIMENSIONS,
+    section="Matters",
+)
+_kpi(
+    "open_matter_age_days_median",
+    "Open-matter age (median)",
+    f"Days since opening of the matters open on {_AS_OF}, median.",
+    "days",
+    _percentile_of(open_matter_ages, MEDIAN),
+    reads="matters",
+    dimensions=MATTER_DIMENSIONS[:3],
+    section="Matters",
+)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from legalops.reports.services import rollups_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "The monthly rollups the dashboards read: `rebuild` recomputes them all from the "
+        "invoices (after a bulk load, or to repair them)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("rebuild", help="recompute every rollup row from the invoices")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        report = rollups_rebuild(actor=None)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"rebuilt {report.invoice_rows} invoice and {report.staffing_rows} staffing rows "
+            f"in {seconds:.1f} s"
+        )
+        if report.unconverted:
+            self.stdout.write(
+                f"warning: {report.unconverted} invoice-date groups have no FX rate to the "
+                "reporting currency and are left out of converted totals"
+            )

@@ -1,0 +1,95 @@
+"""Monthly rollups of invoices, the tables the dashboards and the KPI CLI/API read
+(DESIGN.md rule 6). Nothing here is entered by people: `reports.rollups` derives every row
+from invoices, their lines and adjustments, keyed by (month of the invoice date, firm, matter,
+invoice currency); practice area, business unit and matter type come from the matter.
+
+Money is integer minor units, once in the invoice currency (`*_minor`) and once converted to
+the reporting currency (`*_rc`) with the FX rate of the invoice date (amounts of one firm, matter
+and currency on one invoice date converted together, ROUND_HALF_UP). Hours are exact
+(scaled integers). "Billed" invoices are those not rejected, resubmitted or voided
+(`invoices.hooks.BILLED_STATES`); "spent" ones are approved, sent to AP, paid or under appeal
+(`invoices.hooks.SPENT_STATES`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from legalops.core.fields import ScaledDecimalField
+
+
+class RollupKey(models.Model):
+    month = models.DateField(help_text="First day of the month of the invoice date.")
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
+    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3, help_text="The invoices' currency.")
+    unconverted = models.PositiveIntegerField(
+        default=0, help_text="Invoice-date groups left out of *_rc: no FX rate on or before."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class InvoiceMonth(RollupKey):
+    """Invoice-level totals and counts of one (month, firm, matter, currency)."""
+
+    billed_count = models.PositiveIntegerField(default=0)
+    billed_minor = models.BigIntegerField(default=0)
+    billed_rc = models.BigIntegerField(default=0)
+    fees_rc = models.BigIntegerField(default=0)
+    expenses_rc = models.BigIntegerField(default=0)
+    tax_rc = models.BigIntegerField(default=0)
+    spent_count = models.PositiveIntegerField(default=0)
+    spent_billed_rc = models.BigIntegerField(default=0, help_text="Billed amount of spent ones.")
+    approved_minor = models.BigIntegerField(default=0)
+    approved_rc = models.BigIntegerField(default=0)
+    reduced_rc = models.BigIntegerField(
+        default=0, help_text="Gross reductions of spent invoices (positive), before appeals."
+    )
+    reinstated_rc = models.BigIntegerField(default=0, help_text="Given back on appeal.")
+    decided_count = models.PositiveIntegerField(default=0, help_text="Spent or rejected.")
+    adjusted_count = models.PositiveIntegerField(default=0, help_text="Spent, >= 1 adjustment.")
+    rejected_count = models.PositiveIntegerField(default=0)
+    line_count = models.PositiveIntegerField(default=0)
+    flagged_line_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "firm", "matter", "currency"], name="invoice_month_once"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "firm"], name="invoice_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.currency}"
+
+
+class StaffingMonth(RollupKey):
+    """Fee lines of billed invoices of one (month, firm, matter, currency) and staffing
+    bucket (partner, counsel, associate, paralegal, other: spec/cli.md "staffing_mix")."""
+
+    bucket = models.CharField(max_length=10)
+    hours = ScaledDecimalField(places=4, default=0)
+    fees_minor = models.BigIntegerField(default=0)
+    fees_rc = models.BigIntegerField(default=0)
+    diverse_hours = ScaledDecimalField(places=4, default=0)
+    diverse_fees_rc = models.BigIntegerField(default=0)
+    spent_hours = ScaledDecimalField(places=4, default=0)
+    spent_fees_rc = models.BigIntegerField(default=0, help_text="Fees billed on spent invoices.")
+    spent_approved_rc = models.BigIntegerField(
+        default=0, help_text="Fees approved on spent invoices."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "firm", "matter", "currency", "bucket"],
+                name="staffing_month_once",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "firm"], name="staffing_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.bucket}"

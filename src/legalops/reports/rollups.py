@@ -1,0 +1,390 @@
+"""Maintaining the monthly rollups (`reports.models`) that the dashboards read (DESIGN.md rule 6).
+
+The services that change invoices call `rollup_touch(invoice)` inside their transaction (the
+choke points: `invoices.workflow.transition`, `invoices.services.totals_refresh` and intake's
+totals); the touched (firm, matter, month) keys are recomputed from the raw rows once the
+transaction commits, so a rolled-back change leaves the rollups as they were. Bulk paths (seed,
+history import) call `rebuild()`, as does `legalops rollups rebuild`.
+
+Every number is recomputed from invoices, lines and adjustments, never incremented, so a
+recomputation and a rebuild always agree with the raw data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+
+from legalops.core.money import from_minor, to_minor
+from legalops.invoices.hooks import BILLED_STATES, SPENT_STATES
+from legalops.invoices.models import Adjustment, Invoice, InvoiceLine, LineKind, State
+from legalops.matters.models import Matter
+from legalops.organization.selectors import MissingFxRate, company_get, fx_rate_on
+from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.selectors import bucket_of
+from legalops.vendors.models import Timekeeper
+
+# (firm id, matter id, first day of the month)
+Key = tuple[int, int, datetime.date]
+# (firm id, matter id, invoice date, currency): the amounts converted together
+DayKey = tuple[int, int, datetime.date, str]
+_BILLED = {str(s) for s in BILLED_STATES}
+_SPENT = {str(s) for s in SPENT_STATES}
+_PENDING_ATTR = "_legalops_rollup_keys"
+_CALLBACK_ATTR = "_legalops_rollup_flush"
+_CHUNK = 200
+
+
+class Converter:
+    """Converts amounts to the reporting currency with the rate of their date (the latest on
+    or before it), ROUND_HALF_UP. Rates are cached per (currency, day) for one run; pairs
+    without a rate are remembered in `missing` and convert to None."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.rates: dict[tuple[str, datetime.date], Decimal | None] = {}
+        self.missing: set[tuple[str, datetime.date]] = set()
+
+    def rate(self, currency: str, day: datetime.date) -> Decimal | None:
+        key = (currency, day)
+        if key not in self.rates:
+            try:
+                self.rates[key] = fx_rate_on(base=currency, quote=self.target, day=day)
+            except MissingFxRate:
+                self.rates[key] = None
+                self.missing.add(key)
+        return self.rates[key]
+
+    def convert(self, minor: int, currency: str, day: datetime.date) -> int | None:
+        if currency == self.target or minor == 0:
+            return minor
+        rate = self.rate(currency, day)
+        if rate is None:
+            return None
+        return to_minor(from_minor(minor, currency) * rate, self.target)
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+# --- keeping them current --------------------------------------------------------------------
+
+
+def rollup_touch(invoice: Invoice) -> None:
+    """Marks the invoice's (firm, matter, month) for recomputation when the surrounding
+    transaction commits (at once outside a transaction)."""
+    pending: set[Key] = getattr(connection, _PENDING_ATTR, None) or set()
+    pending.add((invoice.firm_id, invoice.matter_id, month_of(invoice.invoice_date)))
+    setattr(connection, _PENDING_ATTR, pending)
+    # One callback per batch; a rollback (of a savepoint too) drops it: schedule a new one.
+    scheduled = getattr(connection, _CALLBACK_ATTR, None)
+    if scheduled is None or not any(entry[1] is scheduled for entry in connection.run_on_commit):
+        callback = _callback()
+        setattr(connection, _CALLBACK_ATTR, callback)
+        transaction.on_commit(callback)
+
+
+def _callback() -> Callable[[], None]:
+    def flush() -> None:
+        pending: set[Key] = getattr(connection, _PENDING_ATTR, None) or set()
+        setattr(connection, _PENDING_ATTR, set())
+        setattr(connection, _CALLBACK_ATTR, None)
+        if pending:
+            refresh(pending)
+
+    return flush
+
+
+def refresh(keys: Iterable[Key]) -> None:
+    """Recomputes the rollup rows of these (firm, matter, month) keys from the raw rows."""
+    keys = sorted(set(keys))
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        with transaction.atomic():
+            # Serialises concurrent recomputations of the same matters (PostgreSQL).
+            list(Matter.objects.select_for_update().filter(pk__in={k[1] for k in chunk}))
+            rollup_q = Q()
+            invoice_q = Q()
+            for firm_id, matter_id, month in chunk:
+                rollup_q |= Q(firm_id=firm_id, matter_id=matter_id, month=month)
+                invoice_q |= Q(
+                    firm_id=firm_id, matter_id=matter_id, invoice_date__range=_bounds(month)
+                )
+            InvoiceMonth.objects.filter(rollup_q).delete()
+            StaffingMonth.objects.filter(rollup_q).delete()
+            _write(Invoice.objects.filter(invoice_q))
+
+
+@dataclass
+class RebuildReport:
+    invoice_rows: int
+    staffing_rows: int
+    unconverted: int
+
+
+@transaction.atomic
+def rebuild() -> RebuildReport:
+    """Recomputes every rollup row from scratch (one transaction; readers see the old rows
+    until it commits). Pending touches of the current transaction are covered by it."""
+    setattr(connection, _PENDING_ATTR, set())
+    InvoiceMonth.objects.all().delete()
+    StaffingMonth.objects.all().delete()
+    invoice_rows, staffing_rows = _write(Invoice.objects.all())
+    return RebuildReport(
+        invoice_rows=len(invoice_rows),
+        staffing_rows=len(staffing_rows),
+        unconverted=sum(row.unconverted for row in invoice_rows),
+    )
+
+
+def seed_rollups(ctx: Any) -> None:
+    """The seed's last step (`legalops.seed.STEPS`): rollups of everything it loaded."""
+    ctx.counts["rollup rows"] = rebuild().invoice_rows
+
+
+def _bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    following = (month + datetime.timedelta(days=32)).replace(day=1)
+    return month, following - datetime.timedelta(days=1)
+
+
+def _write(invoices: QuerySet[Invoice]) -> tuple[list[InvoiceMonth], list[StaffingMonth]]:
+    converter = Converter(company_get().reporting_currency)
+    invoice_rows = _invoice_rows(invoices, converter)
+    staffing_rows = _staffing_rows(invoices, converter)
+    InvoiceMonth.objects.bulk_create(invoice_rows, batch_size=2000)
+    StaffingMonth.objects.bulk_create(staffing_rows, batch_size=2000)
+    return invoice_rows, staffing_rows
+
+
+# --- computing them --------------------------------------------------------------------------
+
+# Per-day amounts (invoice currency) and the rollup column each converts into.
+_INVOICE_MONEY = {
+    "billed": "billed_rc",
+    "fees": "fees_rc",
+    "expenses": "expenses_rc",
+    "tax": "tax_rc",
+    "spent_billed": "spent_billed_rc",
+    "approved": "approved_rc",
+    "reduced": "reduced_rc",
+    "reinstated": "reinstated_rc",
+}
+_INVOICE_NATIVE = {"billed": "billed_minor", "approved": "approved_minor"}
+_INVOICE_COUNTS = (
+    "billed_count",
+    "spent_count",
+    "decided_count",
+    "adjusted_count",
+    "rejected_count",
+    "line_count",
+    "flagged_line_count",
+)
+
+
+def _invoice_rows(invoices: QuerySet[Invoice], converter: Converter) -> list[InvoiceMonth]:
+    days: dict[DayKey, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    _add_invoice_totals(invoices, days)
+    _add_adjustments(invoices, days)
+    _add_line_counts(invoices, days)
+    months: dict[tuple[int, int, datetime.date, str], InvoiceMonth] = {}
+    for (firm_id, matter_id, day, currency), sums in days.items():
+        key = (firm_id, matter_id, month_of(day), currency)
+        row = months.get(key)
+        if row is None:
+            row = months[key] = _new(InvoiceMonth, key)
+        _accumulate(row, sums, currency, day, converter, _INVOICE_MONEY, _INVOICE_NATIVE)
+        for name in _INVOICE_COUNTS:
+            setattr(row, name, getattr(row, name) + sums.get(name, 0))
+    return list(months.values())
+
+
+def _new(model: Any, key: tuple[Any, ...], **extra: Any) -> Any:
+    firm_id, matter_id, month, currency = key
+    return model(firm_id=firm_id, matter_id=matter_id, month=month, currency=currency, **extra)
+
+
+def _accumulate(
+    row: Any,
+    sums: dict[str, Any],
+    currency: str,
+    day: datetime.date,
+    converter: Converter,
+    money: dict[str, str],
+    native: dict[str, str],
+) -> None:
+    """Adds one day's sums to a month row: converted into `money` columns, as they are into
+    `native` ones; a day without an FX rate counts as unconverted."""
+    missing = False
+    for source, column in money.items():
+        converted = converter.convert(sums.get(source, 0), currency, day)
+        missing = missing or converted is None
+        setattr(row, column, getattr(row, column) + (converted or 0))
+    for source, column in native.items():
+        setattr(row, column, getattr(row, column) + sums.get(source, 0))
+    row.unconverted += int(missing)
+
+
+def _day_key(row: Mapping[str, Any], prefix: str = "") -> DayKey:
+    return (
+        row[f"{prefix}firm_id"],
+        row[f"{prefix}matter_id"],
+        row[f"{prefix}invoice_date"],
+        row[f"{prefix}currency"],
+    )
+
+
+def _add_invoice_totals(invoices: QuerySet[Invoice], days: dict[DayKey, Any]) -> None:
+    adjusted = Exists(
+        Adjustment.objects.filter(invoice_id=OuterRef("pk"), withdrawn_at__isnull=True)
+    )
+    rows = (
+        invoices.annotate(adjusted=adjusted)
+        .values("firm_id", "matter_id", "invoice_date", "currency", "state", "adjusted")
+        .annotate(
+            n=Count("pk"),
+            billed=Sum("billed_minor"),
+            fees=Sum("billed_fees_minor"),
+            expenses=Sum("billed_expenses_minor"),
+            tax=Sum("tax_minor"),
+            approved=Sum("approved_minor"),
+        )
+        .order_by()
+    )
+    for row in rows.iterator(chunk_size=5000):
+        sums = days[_day_key(row)]
+        state = row["state"]
+        if state in _BILLED:
+            sums["billed_count"] += row["n"]
+            for name in ("billed", "fees", "expenses", "tax"):
+                sums[name] += row[name]
+        if state in _SPENT:
+            sums["spent_count"] += row["n"]
+            sums["spent_billed"] += row["billed"]
+            sums["approved"] += row["approved"]
+            sums["adjusted_count"] += row["n"] if row["adjusted"] else 0
+        if state in _SPENT or state == State.REJECTED:
+            sums["decided_count"] += row["n"]
+        if state == State.REJECTED:
+            sums["rejected_count"] += row["n"]
+
+
+def _add_adjustments(invoices: QuerySet[Invoice], days: dict[DayKey, Any]) -> None:
+    rows = (
+        Adjustment.objects.filter(
+            invoice__in=invoices.filter(state__in=SPENT_STATES), withdrawn_at__isnull=True
+        )
+        .values(
+            "invoice__firm_id", "invoice__matter_id", "invoice__invoice_date", "invoice__currency"
+        )
+        .annotate(
+            reduced=Sum("amount_minor", filter=Q(amount_minor__lt=0)),
+            reinstated=Sum("reinstated_minor"),
+        )
+        .order_by()
+    )
+    for row in rows.iterator(chunk_size=5000):
+        sums = days[_day_key(row, "invoice__")]
+        sums["reduced"] += -(row["reduced"] or 0)
+        sums["reinstated"] += row["reinstated"] or 0
+
+
+def _lines(invoices: QuerySet[Invoice]) -> QuerySet[InvoiceLine]:
+    return InvoiceLine.objects.filter(invoice__in=invoices.filter(state__in=BILLED_STATES))
+
+
+def _add_line_counts(invoices: QuerySet[Invoice], days: dict[DayKey, Any]) -> None:
+    rows = (
+        _lines(invoices)
+        .values(
+            "invoice__firm_id", "invoice__matter_id", "invoice__invoice_date", "invoice__currency"
+        )
+        .annotate(n=Count("pk"), flagged=Count("pk", filter=Q(flag_count__gt=0)))
+        .order_by()
+    )
+    for row in rows.iterator(chunk_size=5000):
+        sums = days[_day_key(row, "invoice__")]
+        sums["line_count"] += row["n"]
+        sums["flagged_line_count"] += row["flagged"]
+
+
+_STAFFING_MONEY = {
+    "fees": "fees_rc",
+    "diverse_fees": "diverse_fees_rc",
+    "spent_fees": "spent_fees_rc",
+    "spent_approved": "spent_approved_rc",
+}
+_STAFFING_HOURS = ("hours", "diverse_hours", "spent_hours")
+
+
+def _staffing_rows(invoices: QuerySet[Invoice], converter: Converter) -> list[StaffingMonth]:
+    days: dict[tuple[DayKey, str], dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    for row in _fee_groups(invoices):
+        sums = days[(_day_key(row, "invoice__"), bucket_of(row["classification"]))]
+        hours, fees = row["hours"] or Decimal(0), row["fees"]
+        sums["hours"] += hours
+        sums["fees"] += fees
+        if row["diverse"]:
+            sums["diverse_hours"] += hours
+            sums["diverse_fees"] += fees
+        if row["invoice__state"] in _SPENT:
+            sums["spent_hours"] += hours
+            sums["spent_fees"] += fees
+            sums["spent_approved"] += row["approved"]
+    months: dict[tuple[Any, ...], StaffingMonth] = {}
+    for ((firm_id, matter_id, day, currency), bucket), sums in days.items():
+        key = (firm_id, matter_id, month_of(day), currency)
+        month_row = months.get((*key, bucket))
+        if month_row is None:
+            month_row = months[(*key, bucket)] = _new(StaffingMonth, key, bucket=bucket)
+            for name in _STAFFING_HOURS:
+                setattr(month_row, name, Decimal(0))
+        _accumulate(
+            month_row, sums, currency, day, converter, _STAFFING_MONEY, {"fees": "fees_minor"}
+        )
+        for name in _STAFFING_HOURS:
+            setattr(month_row, name, getattr(month_row, name) + sums.get(name, 0))
+    return list(months.values())
+
+
+def _fee_groups(invoices: QuerySet[Invoice]) -> Iterable[Any]:
+    diverse_ids = [pk for pk, tags in Timekeeper.objects.values_list("pk", "diversity") if tags]
+    diverse: Any = (
+        ExpressionWrapper(Q(timekeeper_id__in=diverse_ids), output_field=BooleanField())
+        if diverse_ids
+        else Value(False)
+    )
+    return (
+        _lines(invoices)
+        .filter(kind=LineKind.FEE)
+        .annotate(diverse=diverse)
+        .values(
+            "invoice__firm_id",
+            "invoice__matter_id",
+            "invoice__invoice_date",
+            "invoice__currency",
+            "invoice__state",
+            "classification",
+            "diverse",
+        )
+        .annotate(hours=Sum("units"), fees=Sum("billed_minor"), approved=Sum("approved_minor"))
+        .order_by()
+        .iterator(chunk_size=5000)
+    )

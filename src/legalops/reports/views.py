@@ -1,0 +1,166 @@
+"""The Insight pillar: dashboards of registry KPIs with charts, a drill-down page listing the
+invoices or lines behind any number, and each dashboard as Excel (native charts) or PDF.
+
+Only staff who may read reports reach these pages (firm users and requesters get 403); the
+registry limits attorneys to their matters."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from legalops.accounts.decorators import capability_required
+from legalops.accounts.permissions import Capability
+from legalops.core.typing import AuthedRequest
+from legalops.reports.exports.packs import page_report, page_tables, period_words
+from legalops.reports.exports.pdf import report_pdf
+from legalops.reports.exports.tables import Table, cell_text, chart_data
+from legalops.reports.exports.xlsx import report_xlsx
+from legalops.reports.forms import FilterForm
+from legalops.reports.registry import DIMENSIONS, FilterError, drill_invoices, drill_lines
+from legalops.reports.selectors import BUCKET_LABELS, dimension_labels, reporting_currency
+from legalops.reports.views_build import DRILL_PREFIX, Context, values_of
+from legalops.reports.views_pages import PAGES, Page, tiles
+
+reports_required = capability_required(Capability.VIEW_REPORTS)
+DRILL_PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _setup(request: AuthedRequest) -> tuple[FilterForm, Context]:
+    form = FilterForm(request.GET, user=request.user, today=timezone.localdate())
+    filters = form.filters()
+    ctx = Context(request.user, filters, reporting_currency(), form.query())
+    return form, ctx
+
+
+def _page(key: str) -> Page:
+    if key not in PAGES:
+        raise Http404
+    return PAGES[key]
+
+
+@reports_required
+def dashboard_view(request: AuthedRequest, page: str = "overview") -> HttpResponse:
+    spec = _page(page)
+    form, ctx = _setup(request)
+    context = {
+        "active": "insight",
+        "page": spec,
+        "pages": PAGES.values(),
+        "form": form,
+        "query": urlencode(ctx.query),
+        "currency": ctx.currency,
+        "period": period_words(ctx),
+        "tiles": tiles(spec, values_of(ctx.user, ctx.filters, spec.tiles), ctx.currency),
+        "views": [_shown(table) for table in page_tables(spec, ctx)],
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _shown(table: Table) -> dict[str, Any]:
+    """A table as the page renders it: cell texts, the drill link per row, the chart's data."""
+    data = chart_data(table)
+    chart = None
+    if data is not None and data.labels:
+        chart = {
+            "kind": data.kind,
+            "title": data.title,
+            "labels": data.labels,
+            "series": [
+                {"label": label, "data": [None if v is None else str(v) for v in values]}
+                for label, values in data.series
+            ],
+            "links": data.links,
+        }
+    links = list(table.links) + [""] * (len(table.rows) - len(table.links))
+    rows = [
+        {
+            "cells": [
+                (cell_text(c, v), c.kind not in ("text", "date"))
+                for c, v in zip(table.columns, row, strict=True)
+            ],
+            "link": link,
+        }
+        for row, link in zip(table.rows, links, strict=True)
+    ]
+    return {"table": table, "rows": rows, "chart": chart, "chart_id": f"chart-{table.key}"}
+
+
+@reports_required
+def export_view(request: AuthedRequest, page: str, fmt: str) -> HttpResponse:
+    spec = _page(page)
+    _, ctx = _setup(request)
+    report = page_report(spec, ctx)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(report_xlsx(report), content_type=XLSX)
+    elif fmt == "pdf":
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="insight-{spec.key}-{stamp}.{fmt}"'
+    return response
+
+
+@reports_required
+def drill_view(request: AuthedRequest) -> HttpResponse:
+    """The invoices (or, with show=lines, the invoice lines) behind a number of a dashboard."""
+    form, ctx = _setup(request)
+    dimension = {
+        name[len(DRILL_PREFIX) :]: str(value)
+        for name, value in request.GET.items()
+        if name.startswith(DRILL_PREFIX) and value
+    }
+    show_lines = request.GET.get("show") == "lines"
+    try:
+        narrowed = _narrowed_words(dimension)
+        rows = (drill_lines if show_lines else drill_invoices)(ctx.user, ctx.filters, **dimension)
+    except FilterError as exc:
+        raise Http404(str(exc)) from exc
+    page = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "active": "insight",
+        "pages": PAGES.values(),
+        "form": form,
+        "query": urlencode(ctx.query),
+        "period": period_words(ctx),
+        "narrowed": narrowed,
+        "show_lines": show_lines,
+        "page_obj": page,
+        "base_query": _without(request.GET, "page"),
+        "other_view": _without(request.GET, "page", "show") + ("" if show_lines else "&show=lines"),
+    }
+    return render(request, "reports/drill.html", context)
+
+
+def _narrowed_words(dimension: dict[str, str]) -> list[tuple[str, str]]:
+    """What the drill-down is narrowed to, in people's words ("Firm: Baker LLP")."""
+    words = []
+    for name, value in dimension.items():
+        if name == "classification":
+            words.append(("Timekeeper classification", BUCKET_LABELS.get(value, value)))
+        elif name == "month":
+            words.append(("Month", value))
+        elif name == "matter_type":
+            words.append((DIMENSIONS[name], dimension_labels(name, [value]).get(value, value)))
+        elif name in DIMENSIONS:
+            if not value.isdigit():
+                raise FilterError(f"{name}: {value!r} is not an id")
+            key = int(value)
+            words.append((DIMENSIONS[name], dimension_labels(name, [key]).get(key, value)))
+        else:
+            raise FilterError(f"unknown drill-down dimension {name!r}")
+    return words
+
+
+def _without(params: Any, *names: str) -> str:
+    copy = params.copy()
+    for name in names:
+        copy.pop(name, None)
+    return str(copy.urlencode())

@@ -1,0 +1,260 @@
+"""Dashboard views as data: each view names the registry KPIs it shows and how (a monthly trend,
+a split by a dimension, a share), and builds one `Table` that the page, the Excel workbook and
+the PDF all render. Numbers come only from the registry; this module arranges them and adds the
+drill-down link behind each row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from legalops.accounts.models import User
+from legalops.reports.exports.tables import Cell, Chart, ChartKind, Column, Definition, Kind, Table
+from legalops.reports.registry import (
+    REGISTRY,
+    Filters,
+    Key,
+    Kpi,
+    Query,
+    Row,
+    Value,
+    kpi_by,
+    kpi_get,
+    monthly_series,
+)
+from legalops.reports.selectors import BUCKET_LABELS, require_reports
+
+_KIND: dict[str, Kind] = {
+    "money": "money",
+    "rate": "money",
+    "percent": "percent",
+    "hours": "hours",
+    "count": "int",
+    "days": "days",
+    "share": "percent",
+}
+DRILL_PREFIX = "d_"  # drill keywords in the query string, apart from the page's filters
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every view is built for: who asks, the filters, the reporting currency and the
+    query string of the filters (carried into every drill-down link)."""
+
+    user: User
+    filters: Filters
+    currency: str
+    query: Mapping[str, str]
+
+    def drill_url(self, drill: Mapping[str, Any], *, lines: bool = False) -> str:
+        params = {**self.query, **{DRILL_PREFIX + k: _param(v) for k, v in drill.items()}}
+        if lines:
+            params["show"] = "lines"
+        return reverse("reports:drill") + "?" + urlencode(params)
+
+
+def _param(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m")
+    return "" if value is None else str(value)
+
+
+def column_for(kpi: Kpi, currency: str, header: str = "") -> Column:
+    unit = kpi.unit
+    code = currency if unit in ("money", "rate") else ""
+    return Column(header or _header(kpi), _KIND[unit], code)
+
+
+def _header(kpi: Kpi) -> str:
+    return f"{kpi.name} (per hour)" if kpi.unit == "rate" else kpi.name
+
+
+def available(ids: Sequence[str]) -> tuple[list[Kpi], list[Kpi]]:
+    """The KPIs that can be computed, and those that need data the platform does not hold."""
+    kpis = [kpi_get(i) for i in ids]
+    return [k for k in kpis if k.available], [k for k in kpis if not k.available]
+
+
+def _needs_note(missing: Sequence[Kpi]) -> str:
+    return " ".join(f"{k.name}: needs data: {k.needs}." for k in missing)
+
+
+@dataclass(frozen=True)
+class View:
+    """One view of a page: a table with an optional chart, built from registry KPIs."""
+
+    key: str
+    title: str
+    kpis: tuple[str, ...]
+    chart: ChartKind | None = None
+    build: Callable[[View, Context], Table] = field(default=lambda v, c: _trend(v, c))
+    by: str = ""  # the dimension of a split
+    top: int = 0  # keep the largest N groups of a split (by the first KPI); 0: all
+
+    def table(self, ctx: Context) -> Table:
+        return self.build(self, ctx)
+
+
+def trend(key: str, title: str, kpis: tuple[str, ...], chart: ChartKind = "line") -> View:
+    """The KPIs month by month; each month drills to its invoices."""
+    return View(key, title, kpis, chart, build=_trend)
+
+
+def split(
+    key: str,
+    title: str,
+    kpis: tuple[str, ...],
+    by: str,
+    chart: ChartKind | None = "bar",
+    top: int = 0,
+) -> View:
+    """The KPIs by one dimension (firm, practice area, ...); each group drills to its invoices."""
+    return View(key, title, kpis, chart, build=_split, by=by, top=top)
+
+
+def shares(key: str, title: str, kpi: str, by: str = "", chart: ChartKind = "pie") -> View:
+    """A share KPI (e.g. the staffing mix): its buckets as rows, or as columns per group."""
+    return View(key, title, (kpi,), chart, build=_shares, by=by)
+
+
+def _trend(view: View, ctx: Context) -> Table:
+    kpis, missing = available(view.kpis)
+    series = monthly_series(ctx.user, ctx.filters, [k.id for k in kpis]) if kpis else []
+    columns = (Column("Month", "text"), *(column_for(k, ctx.currency) for k in kpis))
+    rows = [
+        (month.strftime("%Y-%m"), *(_cell(k, values.get(k.id)) for k in kpis))
+        for month, values in series
+    ]
+    links = [ctx.drill_url({"month": month}) for month, _ in series]
+    return _table(view, columns, rows, links, missing)
+
+
+def _split(view: View, ctx: Context) -> Table:
+    kpis, missing = available(view.kpis)
+    per_kpi = [kpi_by(ctx.user, ctx.filters, k.id, view.by) for k in kpis]
+    groups = _merge(per_kpi)
+    if view.top and kpis:
+        groups = sorted(groups, key=lambda g: _sort_value(g[2].get(0)), reverse=True)[: view.top]
+    from legalops.reports.registry import DIMENSIONS
+
+    columns = (Column(DIMENSIONS[view.by], "text"), *(column_for(k, ctx.currency) for k in kpis))
+    rows = [
+        (label, *(_cell(k, values.get(i)) for i, k in enumerate(kpis)))
+        for _, label, values, _ in groups
+    ]
+    links = [ctx.drill_url(drill) for _, _, _, drill in groups]
+    return _table(view, columns, rows, links, missing)
+
+
+Group = tuple[Key, str, dict[int, Value], dict[str, Any]]
+
+
+def _merge(per_kpi: Sequence[Sequence[Row]]) -> list[Group]:
+    """Joins several `kpi_by` results on their key, in the first result's order."""
+    merged: dict[Key, Group] = {}
+    for index, rows in enumerate(per_kpi):
+        for row in rows:
+            if row.key not in merged:
+                merged[row.key] = (row.key, row.label, {}, row.drill)
+            merged[row.key][2][index] = row.value
+    return list(merged.values())
+
+
+def _sort_value(value: Value) -> Decimal:
+    return Decimal(value) if isinstance(value, int | Decimal) else Decimal("-Infinity")
+
+
+def _shares(view: View, ctx: Context) -> Table:
+    kpis, missing = available(view.kpis)
+    if not kpis:
+        return _table(view, (Column("Bucket"),), [], [], missing)
+    kpi = kpis[0]
+    if view.by:
+        return _shares_by(view, ctx, kpi)
+    values = values_of(ctx.user, ctx.filters, [kpi.id]).get(kpi.id)
+    share = values if isinstance(values, dict) else {}
+    columns = (Column(_bucket_header(kpi)), Column(kpi.name, "percent"))
+    rows = [(BUCKET_LABELS.get(b, b), v) for b, v in share.items()]
+    links = [ctx.drill_url({"classification": b}, lines=True) for b in share]
+    return _table(view, columns, rows, links, missing)
+
+
+def _shares_by(view: View, ctx: Context, kpi: Kpi) -> Table:
+    from legalops.reports.registry import DIMENSIONS
+
+    groups = kpi_by(ctx.user, ctx.filters, kpi.id, view.by)
+    buckets = list(next((g.value for g in groups if isinstance(g.value, dict)), {}) or {})
+    columns = (
+        Column(DIMENSIONS[view.by]),
+        *(Column(BUCKET_LABELS.get(b, b), "percent") for b in buckets),
+    )
+    rows = [
+        (g.label, *((g.value or {}).get(b) if isinstance(g.value, dict) else None for b in buckets))
+        for g in groups
+    ]
+    links = [ctx.drill_url(g.drill, lines=True) for g in groups]
+    return _table(view, columns, rows, links, [])
+
+
+def _bucket_header(kpi: Kpi) -> str:
+    return (
+        "Timekeeper classification"
+        if "classification" in kpi.id or "staffing" in kpi.id
+        else "Bucket"
+    )
+
+
+def _cell(kpi: Kpi, value: Value) -> Cell:
+    if isinstance(value, dict):
+        return None  # a share has no single number; `shares` views show its buckets
+    return value
+
+
+def _table(
+    view: View,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    links: Sequence[str],
+    missing: Sequence[Kpi],
+) -> Table:
+    chart = None
+    if view.chart and len(columns) > 1:
+        chart = Chart(view.chart, view.title, 0, tuple(range(1, len(columns))))
+    return Table(
+        key=view.key,
+        title=view.title,
+        columns=tuple(columns),
+        rows=[tuple(r) for r in rows],
+        chart=chart,
+        note=_needs_note(missing),
+        links=list(links),
+    )
+
+
+def values_of(user: User, filters: Filters, ids: Sequence[str]) -> dict[str, Value]:
+    """Only the named KPIs' values (a page's tiles), sharing one query memo; `kpi_values`
+    computes every KPI in the registry, more than a page shows."""
+    require_reports(user)
+    query = Query(user=user, filters=filters)
+    out: dict[str, Value] = {}
+    for kpi_id in ids:
+        kpi = kpi_get(kpi_id)
+        if kpi.compute is not None:
+            out[kpi_id] = kpi.compute(query).get(None)
+    return out
+
+
+def definitions(ids: Sequence[str]) -> list[Definition]:
+    """The definitions sheet: each KPI a page shows, once, in the registry's order."""
+    wanted = set(ids)
+    return [
+        Definition(k.name, k.formula, k.unit, k.needs or "")
+        for k in REGISTRY.values()
+        if k.id in wanted
+    ]

@@ -1,0 +1,114 @@
+"""KPI values against numbers computed by hand on the fixed dataset `book`
+(tests/reports/conftest.py, where each invoice is described), exact cents, on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from tests.reports.dataset import D
+
+from legalops.reports.kpis_report import kpi_report
+from legalops.reports.registry import Filters, kpi_by, kpi_values, monthly_series
+
+Q1 = Filters(date_from=D(2026, 1, 1), date_to=D(2026, 3, 31))
+
+
+def test_spend_and_review(book: Any, admin: Any) -> None:
+    v = kpi_values(admin, Q1)
+    # B1 in USD at 1.2: billed 1000.00 EUR -> 1200.00, approved 800.00 -> 960.00,
+    # reduced 300.00 -> 360.00, reinstated 100.00 -> 120.00
+    assert v["total_billed"] == 210000 + 120000 + 50000  # A3 rejected: not billed spend
+    assert v["total_approved"] == 190000 + 96000
+    assert v["total_adjustments"] == (190000 + 96000) - (210000 + 120000)  # -440.00
+    assert v["gross_reductions"] == 20000 + 36000
+    assert v["reinstated_on_appeal"] == 12000
+    assert v["review_savings_rate"] == Decimal("0.1697")  # 560 / 3300
+    assert v["net_savings_rate"] == Decimal("0.1333")  # 440 / 3300
+    assert v["fees_billed"] == 205000 + 120000 + 50000
+    assert v["expenses_billed"] == 5000
+    assert (v["invoice_count"], v["line_count"]) == (3, 6)
+    assert v["invoices_adjusted_rate"] == Decimal("0.6667")  # A1, B1 of A1, B1, A3
+    assert v["invoices_rejected_rate"] == Decimal("0.3333")
+    assert v["reinstatement_rate"] == Decimal("0.2143")  # 120 / 560
+    assert v["violation_rate"] == Decimal("0.3333")  # 2 flagged of 6 lines
+    assert v["appeal_rate"] == Decimal("0.5")  # B1 of the adjusted A1, B1
+    assert v["first_pass_acceptance"] == Decimal("0.6667")  # A1, B1 of A1, B1, A3
+    assert (v["active_firms"], v["top5_firms_share"]) == (2, Decimal("1"))
+
+
+def test_rates_staffing_and_diversity(book: Any, admin: Any) -> None:
+    v = kpi_values(admin, Q1)
+    assert v["hours_billed"] == Decimal("12.0")  # 2 + 3.5 + 1.5 + 4 + 1
+    assert v["blended_rate"] == 31250  # 3750.00 / 12 h = 312.50 / h
+    # approved fees on approved invoices: 800 + 1050 + 480 + 480 = 2810.00 over 11 h
+    assert v["realized_rate"] == 25545  # 255.4545 -> 255.45
+    assert v["staffing_mix"] == {
+        "partner": Decimal("0.375"),  # 4.5 of 12 h (PARTNR and PT)
+        "counsel": Decimal("0"),
+        "associate": Decimal("0.2917"),  # 3.5 / 12
+        "paralegal": Decimal("0.3333"),  # 4 / 12
+        "other": Decimal("0"),
+    }
+    assert v["leverage"] == Decimal("1.6667")  # 7.5 / 4.5
+    assert v["diversity_hours_share"] == Decimal("0.5833")  # P1 3 h + L1 4 h of 12
+    assert v["diversity_fees_share"] == Decimal("0.528")  # 1000 + 500 + 480 of 3750
+
+
+def test_cycle_times_and_aging(book: Any, admin: Any) -> None:
+    v = kpi_values(admin, Q1)
+    # approved invoices: A1 4.5 days (01-10 09:00 -> 01-14 21:00), B1 1.0 day
+    assert v["invoice_cycle_time_days_median"] == Decimal("2.8")  # 2.75, half up
+    assert v["invoice_cycle_time_days_p90"] == Decimal("4.5")
+    assert v["review_stage_days_median"] == Decimal("1.3")  # (2.0 + 0.5) / 2
+    assert v["approval_stage_days_median"] == Decimal("1.5")  # (2.5 + 0.5) / 2
+    # on 2026-03-31 only A2 is pending, received 39 days before
+    assert (v["pending_invoices"], v["pending_over_30_days"], v["pending_over_60_days"]) == (
+        1,
+        1,
+        0,
+    )
+    assert v["pending_value"] == 50000
+
+
+def test_splits_and_series(book: Any, admin: Any, firm_a: Any, firm_b: Any) -> None:
+    by_firm = {r.label: r.value for r in kpi_by(admin, Q1, "total_billed", "firm")}
+    assert by_firm == {"Hale & Whitmore LLP": 260000, "Okafor Brandt LLP": 120000}
+    by_class = {r.key: r.value for r in kpi_by(admin, Q1, "blended_rate", "classification")}
+    # partner: 1000 + 720 + 500 = 2220.00 over 4.5 h = 493.33
+    assert by_class == {"partner": 49333, "associate": 30000, "paralegal": 12000}
+    by_area = {r.label: r.value for r in kpi_by(admin, Q1, "total_approved", "practice_area")}
+    assert by_area == {"Litigation": 190000, "Patents": 96000}
+    series = monthly_series(admin, Q1, ["total_billed", "invoice_count"])
+    assert [(m.isoformat(), vals) for m, vals in series] == [
+        ("2026-01-01", {"total_billed": 210000, "invoice_count": 1}),
+        ("2026-02-01", {"total_billed": 170000, "invoice_count": 2}),
+        ("2026-03-01", {"total_billed": 0, "invoice_count": 0}),
+    ]
+    february = Filters(date_from=D(2026, 2, 1), date_to=D(2026, 2, 28))
+    assert kpi_values(admin, february)["total_billed"] == 120000 + 50000
+
+
+def test_attorney_sees_only_their_matters(book: Any, attorney: Any, approver: Any) -> None:
+    mine = kpi_values(attorney, Q1)
+    assert (mine["total_billed"], mine["invoice_count"]) == (210000 + 50000, 2)  # M1 only
+    assert kpi_values(approver, Q1)["total_billed"] == 380000
+
+
+def test_report_json_shape(book: Any, admin: Any) -> None:
+    report = json.loads(json.dumps(kpi_report(admin, Q1, "firm")))
+    assert report["period"] == {"from": "2026-01-01", "to": "2026-03-31"}
+    assert report["currency"] == "USD"
+    k = report["kpis"]
+    assert (k["total_billed"], k["review_savings_rate"], k["blended_rate"]) == (
+        "3800.00",
+        0.1697,
+        "312.50",
+    )
+    assert k["staffing_mix"]["partner"] == 0.375
+    assert [(g["key"], g["kpis"]["total_billed"]) for g in report["groups"]] == [
+        ("36-1234567", "2600.00"),
+        ("94-7654321", "1200.00"),
+    ]

@@ -1,0 +1,125 @@
+"""The rollups follow every change the services make to invoices, and always equal a
+recomputation from the raw rows (`rebuild`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import transaction
+from tests.invoices.spend_fixtures import GUIDELINES, flagged_file
+
+from legalops.invoices import services
+from legalops.invoices.models import Flag
+from legalops.invoices.rulebook import guidelines_load
+from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.rollups import rebuild
+
+
+def snapshot() -> list[dict[str, Any]]:
+    rows = [
+        {k: v for k, v in row.items() if k != "id"}
+        for model in (InvoiceMonth, StaffingMonth)
+        for row in model.objects.values()
+    ]
+    return sorted(rows, key=repr)
+
+
+def equals_rebuild() -> bool:
+    maintained = snapshot()
+    with transaction.atomic():
+        rebuild()
+        rebuilt = snapshot()
+        transaction.set_rollback(True)
+    return maintained == rebuilt
+
+
+@pytest.fixture
+def invoice(
+    intake: Any, matter_a: Any, rate_card: Any, django_capture_on_commit_callbacks: Any
+) -> Any:
+    guidelines_load(actor=None, data=GUIDELINES, filename="northwind.toml")
+    with django_capture_on_commit_callbacks(execute=True):
+        return intake(flagged_file()).received[0]
+
+
+def test_intake_fills_the_rollups(invoice: Any) -> None:
+    row = InvoiceMonth.objects.get()
+    # billed 4.0 h x 500.00 + 0.5 h x 300.00 + 120.00 = 2270.00; nothing decided yet
+    assert (row.billed_count, row.billed_rc, row.fees_rc, row.expenses_rc) == (
+        1,
+        227000,
+        215000,
+        12000,
+    )
+    assert (row.spent_count, row.approved_rc, row.line_count, row.flagged_line_count) == (
+        0,
+        0,
+        3,
+        2,  # block billing, and the associate's line held as vague
+    )
+    staffing = {s.bucket: (s.hours, s.fees_rc) for s in StaffingMonth.objects.all()}
+    assert staffing == {"partner": (Decimal("4"), 200000), "associate": (Decimal("0.5"), 15000)}
+    assert equals_rebuild()
+
+
+def clear_hold(invoice: Any, admin: Any) -> None:
+    hold = Flag.objects.get(invoice=invoice, rule="vague-description")
+    services.flag_decide(actor=admin, flag=hold, accept=True)
+
+
+def test_approval_with_reductions_and_rejection(
+    invoice: Any, admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        clear_hold(invoice, admin)
+        services.invoice_submit_for_approval(actor=admin, invoice=invoice)
+        services.invoice_approve(actor=admin, invoice=invoice)
+    row = InvoiceMonth.objects.get()
+    # block billing reduced 50 %: 2000.00 -> 1000.00; approved 2270.00 - 1000.00 = 1270.00
+    assert (row.spent_count, row.spent_billed_rc, row.approved_rc) == (1, 227000, 127000)
+    assert (row.reduced_rc, row.adjusted_count, row.decided_count) == (100000, 1, 1)
+    partner = StaffingMonth.objects.get(bucket="partner")
+    assert (partner.spent_hours, partner.spent_approved_rc) == (Decimal("4"), 100000)
+    assert equals_rebuild()
+
+
+def test_a_rolled_back_change_leaves_them_alone(
+    invoice: Any, admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = snapshot()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.invoice_reject(
+            actor=admin, invoice=invoice, reason_code="billing-error", comment="codes"
+        )
+        raise RuntimeError("the request failed after the rejection")
+    assert snapshot() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_reject(
+            actor=admin, invoice=invoice, reason_code="billing-error", comment="codes"
+        )
+    row = InvoiceMonth.objects.get()
+    assert (row.billed_count, row.billed_rc, row.rejected_count, row.decided_count) == (0, 0, 1, 1)
+    assert not StaffingMonth.objects.exists()
+    assert equals_rebuild()
+
+
+def test_overriding_a_flag_gives_the_money_back(
+    invoice: Any, admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    flag = Flag.objects.get(invoice=invoice, rule="block-billing")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.flag_decide(
+            actor=admin, flag=flag, accept=False, reason_code="other", comment="fine"
+        )
+        clear_hold(invoice, admin)
+        services.invoice_submit_for_approval(actor=admin, invoice=invoice)
+        services.invoice_approve(actor=admin, invoice=invoice)
+    row = InvoiceMonth.objects.get()
+    assert (row.approved_rc, row.reduced_rc) == (227000, 0)
+    assert equals_rebuild()
