@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -122,20 +122,12 @@ def detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
         "row": rows.get(version.pk),
         "in_force": in_force,
         "others": [row.version for row in rows.values() if row.version.pk != version.pk],
-        "backtest_url": _backtest_url(version),
+        "backtest_url": f"{reverse('backtests:new')}?version={version.pk}",
         "today": today,
         # Suggested date: the file's own, unless it has passed (then tomorrow).
         "publish_on": max(version.effective, today + datetime.timedelta(days=1)),
     }
     return page(request, "detail.html", context)
-
-
-def _backtest_url(version: GuidelinesVersion) -> str | None:
-    """The backtests app's "backtest this version", when that app is installed."""
-    try:
-        return f"{reverse('backtests:new')}?version={version.pk}"
-    except NoReverseMatch:
-        return None
 
 
 def draft_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
