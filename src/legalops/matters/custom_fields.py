@@ -19,8 +19,8 @@ from django.db.models import Q, QuerySet
 from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, require
 from legalops.audit.events import Event
-from legalops.audit.services import audit_record, changes
 from legalops.matters.models import Matter, MatterField, MatterTypeDef
+from legalops.matters.types import row_save
 
 Kind = MatterField.Kind
 TRUE, FALSE = {"true", "yes", "y", "1", "on"}, {"false", "no", "n", "0", "off", ""}
@@ -145,13 +145,4 @@ def matter_field_save(
         "order": order,
     }
     _check_field(data)
-    diff = changes(row, list(data), data) if row.pk else {"new": data}
-    for name, value in data.items():
-        setattr(row, name, value)
-    row.full_clean()
-    adding = row.pk is None
-    row.save()
-    if adding or diff["new"]:
-        event = Event.MATTER_FIELD_CREATED if adding else Event.MATTER_FIELD_UPDATED
-        audit_record(actor=actor, event=event, target=row, payload=diff)
-    return row
+    return row_save(actor, row, data, Event.MATTER_FIELD_CREATED, Event.MATTER_FIELD_UPDATED)
