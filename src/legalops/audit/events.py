@@ -124,6 +124,8 @@ class Event(StrEnum):
     # configurable matter types and custom matter fields (issue 6 item 3)
     MATTER_TYPE_CREATED = "matter_type.created"
     MATTER_TYPE_UPDATED = "matter_type.updated"
+    MATTER_FIELD_CREATED = "matter_field.created"
+    MATTER_FIELD_UPDATED = "matter_field.updated"
     # insight (issue 7)
     ROLLUPS_REBUILT = "rollups.rebuilt"
 

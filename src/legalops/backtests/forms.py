@@ -26,7 +26,9 @@ class BacktestForm(forms.Form):
     period_from = forms.DateField(
         label="Invoices dated from", widget=forms.DateInput(attrs={"type": "date"})
     )
-    period_to = forms.DateField(label="to", widget=forms.DateInput(attrs={"type": "date"}))
+    period_to = forms.DateField(
+        label="Invoices dated to", widget=forms.DateInput(attrs={"type": "date"})
+    )
     firm = forms.ModelChoiceField(
         queryset=LawFirm.objects.order_by("name"), required=False, label="Only this firm"
     )

@@ -1,4 +1,5 @@
-"""Admin pages of the matters app (Admin pillar, MANAGE_ORGANIZATION): matter types."""
+"""Admin pages of the matters app (Admin pillar, MANAGE_ORGANIZATION): matter types and custom
+matter fields."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from legalops.accounts.decorators import capability_required, staff_required
 from legalops.accounts.permissions import Capability
 from legalops.core.forms import submitted
 from legalops.core.typing import AuthedRequest
-from legalops.matters.forms import MatterTypeForm
-from legalops.matters.models import Matter, MatterTypeDef
+from legalops.matters.custom_fields import field_list, matter_field_save
+from legalops.matters.forms import MatterFieldForm, MatterTypeForm
+from legalops.matters.models import Matter, MatterField, MatterTypeDef
 from legalops.matters.types import matter_type_list, matter_type_save
 
 manage = capability_required(Capability.MANAGE_ORGANIZATION)
@@ -53,3 +55,39 @@ def _matter_counts() -> list[tuple[str, int]]:
 
     counts = Matter.objects.values("matter_type").annotate(n=Count("pk"))
     return [(row["matter_type"], row["n"]) for row in counts]
+
+
+@staff_required
+@manage
+def matter_fields_view(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    editing = get_object_or_404(MatterField, pk=pk) if pk else None
+    initial = None
+    if editing:
+        initial = {
+            "key": editing.key,
+            "label": editing.label,
+            "kind": editing.kind,
+            "choices": "; ".join(editing.choices),
+            "matter_type": editing.matter_type,
+            "required": editing.required,
+            "order": editing.order,
+            "active": editing.active,
+        }
+    form = MatterFieldForm(request.POST or None, initial=initial)
+    if editing:
+        form.fields["key"].disabled = True
+    saved = submitted(
+        request,
+        form,
+        lambda _: matter_field_save(actor=request.user, field=editing, **form.service_fields()),
+    )
+    if saved is not None:
+        messages.success(request, f"Field {saved.label} saved.")
+        return redirect("matters:fields")
+    context = {
+        "active": "admin",
+        "form": form,
+        "editing": editing,
+        "rows": field_list(active_only=False),
+    }
+    return render(request, "matters/matter_fields.html", context)

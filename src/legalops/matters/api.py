@@ -58,6 +58,7 @@ class MatterOut(Schema):
     lead_attorney: str | None = None
     risk_rating: str | None = None
     loss_probability: str | None = None
+    custom_fields: dict[str, Any] | None = None
     exposure: str | None = None
     reserve: str | None = None
     notes: str | None = None
@@ -108,6 +109,10 @@ class MatterOut(Schema):
     def resolve_notes(obj: Matter, context: Any) -> str | None:
         return None if _firm_caller(context) else obj.notes
 
+    @staticmethod
+    def resolve_custom_fields(obj: Matter, context: Any) -> dict[str, Any] | None:
+        return None if _firm_caller(context) else obj.custom_fields
+
 
 class MatterIn(Schema):
     number: str
@@ -122,6 +127,7 @@ class MatterIn(Schema):
     code_set: str = "litigation"
     gl_code: str = ""
     description: str = ""
+    custom_fields: dict[str, Any] = {}
 
 
 class MatterPatch(Schema):
@@ -137,6 +143,7 @@ class MatterPatch(Schema):
     loss_probability: str | None = None
     outcome: str | None = None
     notes: str | None = None
+    custom_fields: dict[str, Any] | None = None
 
 
 def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +189,10 @@ def matter_create(request: ApiRequest, payload: MatterIn) -> Status[Matter]:
 def matter_update(request: ApiRequest, pk: int, payload: MatterPatch) -> Matter:
     matter = selectors.matter_get(user=request.auth, pk=pk)
     data = _resolve_refs(payload.dict(exclude_unset=True))
+    if data.get("custom_fields") is not None:  # the keys sent change; null clears one
+        data["custom_fields"] = matter.custom_fields | data["custom_fields"]
+    else:
+        data.pop("custom_fields", None)
     return services.matter_update(actor=request.auth, matter=matter, **data)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from legalops.accounts.models import Role, User
+from legalops.matters.custom_fields import field_list
 from legalops.matters.models import (
     PHASES,
     CodeSet,
@@ -14,6 +15,7 @@ from legalops.matters.models import (
     Granularity,
     LossProbability,
     Matter,
+    MatterField,
     MatterStatus,
     RiskRating,
 )
@@ -34,6 +36,28 @@ def _attorneys() -> Any:
     return User.objects.filter(role__in=(Role.ADMIN, Role.ATTORNEY), is_active=True).order_by(
         "last_name", "username"
     )
+
+
+CUSTOM_PREFIX = "cf_"
+
+
+def custom_form_field(custom: MatterField) -> forms.Field:
+    label = custom.label + (f" ({custom.matter_type} matters)" if custom.matter_type else "")
+    common: dict[str, Any] = {"label": label, "required": False}
+    if custom.required:
+        common["help_text"] = "Required" + (
+            f" for {custom.matter_type}" if custom.matter_type else ""
+        )
+    kind = custom.kind
+    if kind == MatterField.Kind.NUMBER:
+        return forms.DecimalField(**common)
+    if kind == MatterField.Kind.DATE:
+        return forms.DateField(widget=DATE, **common)
+    if kind == MatterField.Kind.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *((c, c) for c in custom.choices)], **common)
+    if kind == MatterField.Kind.BOOLEAN:
+        return forms.BooleanField(**common)
+    return forms.CharField(max_length=500, **common)
 
 
 class MatterForm(forms.Form):
@@ -71,15 +95,25 @@ class MatterForm(forms.Form):
         field = self.fields["lead_attorney"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = _attorneys()
+        # Every active custom field is on the form; the service keeps and requires only those
+        # of the type chosen (the label says which type a field is for).
+        for custom in field_list():
+            self.fields[CUSTOM_PREFIX + custom.key] = custom_form_field(custom)
 
     def service_fields(self) -> dict[str, Any]:
-        """The cleaned data as the services take it (money in minor units)."""
+        """The cleaned data as the services take it (money in minor units, custom fields in
+        one dict)."""
         from legalops.matters.services import amount_minor
 
         data = dict(self.cleaned_data)
         code = data["currency"]
         data["exposure_minor"] = amount_minor(data.pop("exposure"), code, "exposure")
         data["reserve_minor"] = amount_minor(data.pop("reserve"), code, "reserve")
+        data["custom_fields"] = {
+            name[len(CUSTOM_PREFIX) :]: data.pop(name)
+            for name in list(data)
+            if name.startswith(CUSTOM_PREFIX)
+        }
         return data
 
     @classmethod
@@ -90,6 +124,8 @@ class MatterForm(forms.Form):
         for name in ("exposure", "reserve"):
             minor = getattr(matter, f"{name}_minor")
             initial[name] = from_minor(minor, matter.currency) if minor is not None else None
+        for key, value in matter.custom_fields.items():
+            initial[CUSTOM_PREFIX + key] = value
         return initial
 
 
@@ -190,3 +226,27 @@ class MatterTypeForm(forms.Form):
     name = forms.CharField(max_length=100)
     order = forms.IntegerField(min_value=0, initial=100, help_text="Lower comes first.")
     active = forms.BooleanField(required=False, initial=True, help_text="Offered for matters.")
+
+
+class MatterFieldForm(forms.Form):
+    key = forms.SlugField(max_length=40, help_text="Stored on matters; cannot change later.")
+    label = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=MatterField.Kind.choices, label="Type")
+    choices = forms.CharField(
+        required=False, help_text="For a choice: the options, separated by ;", label="Options"
+    )
+    matter_type = forms.ChoiceField(choices=(), required=False, label="Only for matters of type")
+    required = forms.BooleanField(required=False)
+    order = forms.IntegerField(min_value=0, initial=100)
+    active = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["matter_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "every matter"), *matter_type_choices(inactive=True)]
+
+    def service_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["choices"] = [c for c in (data.get("choices") or "").split(";") if c.strip()]
+        return data

@@ -27,7 +27,15 @@ from legalops.core.imports import (
 )
 from legalops.core.money import to_minor
 from legalops.matters import budgets, services
-from legalops.matters.models import Budget, Matter, MatterFirm, MatterStatus, MatterType
+from legalops.matters.custom_fields import custom_value, field_list
+from legalops.matters.models import (
+    Budget,
+    Matter,
+    MatterField,
+    MatterFirm,
+    MatterStatus,
+    MatterType,
+)
 from legalops.matters.types import matter_type_codes
 from legalops.organization.models import BusinessUnit, PracticeArea
 from legalops.organization.selectors import company_get
@@ -143,6 +151,13 @@ class MatterImporter(TableImporter):
             "currency": cells.get(cell_currency, "currency", "USD"),
             "confidential": cells.get(cell_bool, "confidential"),
         }
+        custom = {
+            field.key: cells.get(_custom_cell, field)
+            for field in field_list()
+            if field.key in row.cells
+        }
+        if custom:
+            fields["custom_fields"] = custom
         status = cells.get(cell_choice, "status", MatterStatus.values, MatterStatus.OPEN)
         closed = cells.get(cell_date, "closed", required=status == MatterStatus.CLOSED)
         firm_ids = [f.strip() for f in row["law_firm_ids"].split(";") if f.strip()]
@@ -169,7 +184,7 @@ class MatterImporter(TableImporter):
             if matter
             else set()
         )
-        same = matter is not None and all(getattr(matter, k) == v for k, v in fields.items())
+        same = matter is not None and all(_same(matter, k, v) for k, v in fields.items())
         if (
             same
             and matter
@@ -198,6 +213,8 @@ def _write_matter(
     if matter is None:
         matter = services.matter_create(actor=actor, number=number, **fields)
     else:
+        if "custom_fields" in fields:  # the file's columns change those fields only
+            fields = {**fields, "custom_fields": matter.custom_fields | fields["custom_fields"]}
         services.matter_update(actor=actor, matter=matter, **fields)
     for law_firm_id in firm_ids:
         if not MatterFirm.objects.filter(matter=matter, firm__law_firm_id=law_firm_id).exists():
@@ -310,3 +327,20 @@ def _write_budget(
         note="imported",
         approve=True,
     )
+
+
+def _custom_cell(row: Row, field: MatterField) -> Any:
+    """An optional extra column named after a custom field's key; empty clears the value."""
+    raw = row[field.key]
+    if not raw:
+        return ""
+    try:
+        return custom_value(field, raw)
+    except ValueError as exc:
+        raise RowError(field.key, f"{field.label} must be {exc}") from None
+
+
+def _same(matter: Matter, key: str, value: Any) -> bool:
+    if key == "custom_fields":  # the file's columns only: other fields' values stay
+        return bool(matter.custom_fields == matter.custom_fields | value)
+    return bool(getattr(matter, key) == value)

@@ -43,6 +43,35 @@ class MatterTypeDef(models.Model):
         return self.name
 
 
+class MatterField(models.Model):
+    """A custom field admins add to matters: for every matter (`matter_type` empty) or for one
+    type's. Values are stored on the matter (`Matter.custom_fields`, by `key`)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+        CHOICE = "choice", "Choice"
+        BOOLEAN = "boolean", "Yes / no"
+
+    key = models.SlugField(max_length=40, unique=True, help_text="Stored name; never changes.")
+    label = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(default=False)
+    choices = models.JSONField(default=list, blank=True, help_text="The options of a choice.")
+    matter_type = models.CharField(
+        max_length=16, blank=True, help_text="A matter type's code; empty for every matter."
+    )
+    active = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class MatterStatus(models.TextChoices):
     OPEN = "open", "Open"
     ON_HOLD = "on_hold", "On hold"
@@ -141,6 +170,11 @@ class Matter(models.Model):
     reserve_minor = models.BigIntegerField(null=True, blank=True)
     outcome = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    # Values of the custom fields (MatterField.key -> text, a decimal string, an ISO date, a
+    # choice or a boolean). JSON on the row rather than a value table: a matter's fields are
+    # always read and written together with it, there are few of them, and nothing sums or
+    # joins over them; SQLite and PostgreSQL store JSON alike.
+    custom_fields = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -23,6 +23,7 @@ from legalops.audit.events import Event
 from legalops.audit.services import audit_record, changes
 from legalops.core.money import MoneyError, currency, to_minor
 from legalops.core.records import as_json, refuse_unknown, update_recorded
+from legalops.matters.custom_fields import custom_values_clean
 from legalops.matters.models import (
     FeeArrangement,
     FirmRole,
@@ -59,6 +60,7 @@ MATTER_FIELDS = [
     "reserve_minor",
     "outcome",
     "notes",
+    "custom_fields",
 ]
 CHOICES = {
     "risk_rating": ["", *RiskRating.values],
@@ -106,10 +108,18 @@ def amount_minor(value: Decimal | str | int | None, code: str, field: str) -> in
         raise ValidationError({field: str(exc)}) from None
 
 
-def _clean_matter(fields: dict[str, Any], current_type: str = "") -> dict[str, Any]:
+def _clean_matter(fields: dict[str, Any], current: Matter | None = None) -> dict[str, Any]:
     data = dict(fields)
+    current_type = current.matter_type if current else ""
     if "matter_type" in data:
         matter_type_check(data["matter_type"] or "", keep=current_type)
+    if current is None or "matter_type" in data or "custom_fields" in data:
+        # A new type may require other fields: the values are checked against the type the
+        # matter will have.
+        values = data.get("custom_fields", current.custom_fields if current else {})
+        data["custom_fields"] = custom_values_clean(
+            data.get("matter_type", current_type), values or {}
+        )
     for key, allowed in CHOICES.items():
         if key in data and (data[key] or "") not in allowed:
             raise ValidationError({key: f"one of {', '.join(a for a in allowed if a)}"})
@@ -163,7 +173,7 @@ def matter_create(
 def matter_update(*, actor: User | None, matter: Matter, **fields: Any) -> Matter:
     _require_manage(actor, matter)
     refuse_unknown(fields, MATTER_FIELDS)
-    data = _clean_matter(fields, current_type=matter.matter_type)
+    data = _clean_matter(fields, current=matter)
     if "number" in data and (
         Matter.objects.filter(number=data["number"]).exclude(pk=matter.pk).exists()
     ):

@@ -7,14 +7,16 @@ apply, as the shipped guidelines apply before any version is published.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, require
 from legalops.audit.events import Event
-from legalops.audit.services import audit_record, changes
+from legalops.core.records import create_recorded, update_recorded
 from legalops.matters.models import MatterType, MatterTypeDef
 
 
@@ -64,17 +66,17 @@ def matter_type_save(
     if row.pk is None and MatterTypeDef.objects.filter(code=code).exists():
         raise ValidationError({"code": f"type {code} already exists"})
     fields = {"code": code, "name": name.strip(), "active": active, "order": order}
-    diff = changes(row, list(fields), fields) if row.pk else {"new": fields}
-    for key, value in fields.items():
-        setattr(row, key, value)
-    row.full_clean()
-    adding = row.pk is None
-    row.save()
-    if adding or diff["new"]:
-        audit_record(
-            actor=actor,
-            event=Event.MATTER_TYPE_CREATED if adding else Event.MATTER_TYPE_UPDATED,
-            target=row,
-            payload=diff,
+    return row_save(actor, row, fields, Event.MATTER_TYPE_CREATED, Event.MATTER_TYPE_UPDATED)
+
+
+def row_save[M: Model](
+    actor: User | None, row: M, data: dict[str, Any], created: Event, updated: Event
+) -> M:
+    """Saves a new or edited configuration row with its audit event (matter types, fields)."""
+    if row.pk is not None:
+        return update_recorded(
+            actor=actor, instance=row, editable=list(data), data=data, event=updated
         )
-    return row
+    for key, value in data.items():
+        setattr(row, key, value)
+    return create_recorded(actor=actor, instance=row, data=data, event=created)

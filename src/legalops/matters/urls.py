@@ -25,4 +25,6 @@ urlpatterns = [
     path("accruals/<int:pk>/lock/", finance_views.accrual_lock_view, name="accrual_lock"),
     path("types/", admin_views.matter_types_view, name="types"),
     path("types/<int:pk>/", admin_views.matter_types_view, name="type_edit"),
+    path("fields/", admin_views.matter_fields_view, name="fields"),
+    path("fields/<int:pk>/", admin_views.matter_fields_view, name="field_edit"),
 ]

@@ -17,7 +17,7 @@ from legalops.core.forms import submitted
 from legalops.core.htmx import template_for
 from legalops.core.listing import filter_bar, listing
 from legalops.core.typing import AuthedRequest
-from legalops.matters import budgets, forecasts, selectors, services, spend
+from legalops.matters import budgets, custom_fields, forecasts, selectors, services, spend
 from legalops.matters.forms import (
     AssignForm,
     BudgetForm,
@@ -124,6 +124,7 @@ def matter_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
             :12
         ],
         "forms": _detail_forms(matter) if can_manage else {},
+        "custom_fields": custom_fields.display_rows(matter),
     }
     return page(request, "matters/matter_detail.html", context, "matters")
 
