@@ -112,3 +112,28 @@ def test_report_json_shape(book: Any, admin: Any) -> None:
         ("36-1234567", "2600.00"),
         ("94-7654321", "1200.00"),
     ]
+
+
+def test_accrual_compliance(db: None, admin: Any, firm_a: Any, firm_b: Any) -> None:
+    from tests.factories import MatterFactory
+    from tests.reports.dataset import at
+
+    from legalops.matters.models import Accrual, AccrualPeriod
+
+    m1 = MatterFactory(firms=[firm_a, firm_b])  # two assignments asked
+    m2 = MatterFactory(firms=[firm_a])  # one more
+    march = AccrualPeriod.objects.create(
+        month=D(2026, 3, 1), opens_on=D(2026, 3, 25), deadline=D(2026, 4, 3)
+    )
+    for matter, firm, day in ((m1, firm_a, D(2026, 4, 2)), (m1, firm_b, D(2026, 4, 5))):
+        Accrual.objects.create(
+            period=march,
+            matter=matter,
+            firm=firm,
+            current_minor=1000,
+            currency="USD",
+            reported_at=at(day),
+        )
+    del m2
+    # 3 asked, 1 on time (firm B reported after the deadline, m2 not at all)
+    assert kpi_values(admin, Q1)["accrual_compliance"] == Decimal("0.3333")

@@ -229,7 +229,7 @@ def first_pass_acceptance(query: Query) -> dict[Key, Value]:
 # --- matters ---------------------------------------------------------------------------------
 
 
-def _matters(query: Query) -> QuerySet[Matter]:
+def matters_in_scope(query: Query) -> QuerySet[Matter]:
     matters = Matter.objects.all()
     scope = report_matter_scope(query.user)
     if scope is not None:
@@ -265,7 +265,7 @@ def _matter_days(query: Query, matters: QuerySet[Matter], end: Any) -> dict[Key,
 
 
 def matter_cycle_durations(query: Query) -> dict[Key, list[Decimal]]:
-    closed = _matters(query).filter(closed_on__isnull=False)
+    closed = matters_in_scope(query).filter(closed_on__isnull=False)
     if query.filters.date_from:
         closed = closed.filter(closed_on__gte=query.filters.date_from)
     if query.filters.date_to:
@@ -275,7 +275,7 @@ def matter_cycle_durations(query: Query) -> dict[Key, list[Decimal]]:
 
 def open_matter_ages(query: Query) -> dict[Key, list[Decimal]]:
     as_of = _as_of(query)
-    still_open = _matters(query).filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
+    still_open = matters_in_scope(query).filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
     return _matter_days(query, still_open, as_of)
 
 
