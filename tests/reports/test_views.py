@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from html import escape
 from typing import Any
 
 import pytest
@@ -212,3 +213,12 @@ def test_every_dashboard_downloads_as_pdf(client: Any, admin: Any, spend: Any, p
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
+
+
+def test_the_overview_says_which_kpis_need_data_the_platform_lacks(client: Any, admin: Any):
+    client.force_login(admin)
+    html = client.get("/insight/").content.decode()
+    needing = [kpi for kpi in REGISTRY.values() if kpi.needs]
+    assert needing
+    for kpi in needing:
+        assert f"needs data: {escape(kpi.needs or '')}" in html
