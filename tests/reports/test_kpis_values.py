@@ -12,6 +12,7 @@ from tests.reports.dataset import D
 
 from legalops.reports.kpis_report import kpi_report
 from legalops.reports.registry import Filters, kpi_by, kpi_values, monthly_series
+from legalops.reports.rollups import rebuild
 
 Q1 = Filters(date_from=D(2026, 1, 1), date_to=D(2026, 3, 31))
 
@@ -137,3 +138,31 @@ def test_accrual_compliance(db: None, admin: Any, firm_a: Any, firm_b: Any) -> N
     del m2
     # 3 asked, 1 on time (firm B reported after the deadline, m2 not at all)
     assert kpi_values(admin, Q1)["accrual_compliance"] == Decimal("0.3333")
+
+
+def test_drill_down_lists_what_is_behind_a_number(book: Any, admin: Any, attorney: Any) -> None:
+    from legalops.reports.registry import drill_invoices, drill_lines
+
+    row = next(r for r in kpi_by(admin, Q1, "total_billed", "month") if r.key == D(2026, 2, 1))
+    assert sorted(i.invoice_number for i in drill_invoices(admin, Q1, **row.drill)) == ["A2", "B1"]
+    partner = drill_lines(admin, Q1, classification="partner")
+    assert sorted((ln.invoice.invoice_number, ln.classification) for ln in partner) == [
+        ("A1", "PARTNR"),
+        ("A2", "PARTNR"),
+        ("B1", "PT"),
+    ]
+    firm = kpi_by(admin, Q1, "total_billed", "firm")[1]  # Okafor Brandt: B1
+    assert [i.invoice_number for i in drill_invoices(admin, Q1, **firm.drill)] == ["B1"]
+    # the attorney's drill-down stays within their matters (M1: A1, A2)
+    assert sorted(i.invoice_number for i in drill_invoices(attorney, Q1)) == ["A1", "A2"]
+
+
+def test_a_missing_fx_rate_is_counted_not_guessed(book: Any, admin: Any, firm_b: Any) -> None:
+    from legalops.organization.models import FxRate
+    from legalops.reports.models import InvoiceMonth
+
+    FxRate.objects.all().delete()
+    rebuild()
+    row = InvoiceMonth.objects.get(firm=firm_b)
+    assert (row.unconverted, row.billed_minor, row.billed_rc) == (1, 100000, 0)
+    assert kpi_values(admin, Q1)["total_billed"] == 210000 + 50000  # B1 left out, counted
