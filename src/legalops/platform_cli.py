@@ -25,6 +25,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("import", "import firms, timekeepers, rates, matters or budgets (CSV or .xlsx)"),
     ("ledes", "validate and convert LEDES invoice files (no database needed)"),
     ("review", "review LEDES invoices against a guidelines file offline (no database needed)"),
+    ("export", "export reports: kpi --xlsx OUT [--from DATE] [--to DATE] (Excel with charts)"),
 ]
 # Commands that work without a database connection at all.
 NO_DATABASE = {

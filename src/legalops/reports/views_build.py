@@ -240,7 +240,15 @@ def _table(
 ) -> Table:
     chart = None
     if view.chart and len(columns) > 1:
-        chart = Chart(view.chart, view.title, 0, tuple(range(1, len(columns))))
+        # One value axis: the chart draws the columns in the first one's unit (a scorecard's
+        # money and percentages stay in its table, not on one axis).
+        first = columns[1]
+        same = tuple(
+            i
+            for i, c in enumerate(columns)
+            if i and (c.kind, c.currency) == (first.kind, first.currency)
+        )
+        chart = Chart(view.chart, view.title, 0, same)
     return Table(
         key=view.key,
         title=view.title,

@@ -209,6 +209,7 @@ FIRMS = Page(
         "reinstatement_rate",
         "diversity_hours_share",
         "diversity_fees_share",
+        "diverse_relationship_partners",
     ),
     views=(
         split(
@@ -244,7 +245,7 @@ MATTERS = Page(
     "matters",
     "Matters",
     "How long matters take, how old the open ones are, and the matters the money goes to.",
-    tiles=("matter_cycle_time_days_median", "open_matter_age_days_median"),
+    tiles=("matter_cycle_time_days_median", "open_matter_age_days_median", "accrual_compliance"),
     views=(
         split(
             "matter-spend",
