@@ -166,3 +166,28 @@ def test_a_missing_fx_rate_is_counted_not_guessed(book: Any, admin: Any, firm_b:
     row = InvoiceMonth.objects.get(firm=firm_b)
     assert (row.unconverted, row.billed_minor, row.billed_rc) == (1, 100000, 0)
     assert kpi_values(admin, Q1)["total_billed"] == 210000 + 50000  # B1 left out, counted
+
+
+def test_budget_variance(book: Any, admin: Any, firm_a: Any, firm_b: Any) -> None:
+    from legalops.matters.models import Budget, BudgetVersion
+
+    for matter, firm, currency, total in (
+        (book["m1"], firm_a, "USD", 150000),
+        (book["m2"], firm_b, "EUR", 100000),
+    ):
+        budget = Budget.objects.create(
+            matter=matter, firm=firm, fiscal_year=2026, currency=currency
+        )
+        version = BudgetVersion.objects.create(
+            budget=budget, number=1, status="approved", total_minor=total
+        )
+        Budget.objects.filter(pk=budget.pk).update(approved_version=version)
+    v = kpi_values(admin, Q1)
+    # M1: spent 1900.00 (A1) of 1500.00; M2: 800.00 EUR of 1000.00 EUR, both at 1.1 on
+    # 2026-01-01 (the fiscal year's start): 880.00 of 1100.00.
+    # (1900 + 880 - 1500 - 1100) / 2600 = 180 / 2600 = 0.06923
+    assert v["budget_variance"] == Decimal("0.0692")
+    assert v["budget_variance_ltd"] == Decimal("0.0692")
+    assert v["matters_within_budget"] == Decimal("0.5")  # M2 within, M1 over
+    by_matter = {r.label[:3]: r.value for r in kpi_by(admin, Q1, "budget_variance", "matter")}
+    assert by_matter == {"M-1": Decimal("0.2667"), "M-2": Decimal("-0.2")}  # 400/1500, -220/1100
