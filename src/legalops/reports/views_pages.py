@@ -200,7 +200,7 @@ FIRMS = Page(
     "firms",
     "Firm scorecard",
     "Each firm side by side: spend, rate, leverage and staffing, review savings, guideline "
-    "violations, appeals, cycle time and diversity.",
+    "violations, appeals and diversity.",
     tiles=(
         "active_firms",
         "top5_firms_share",
@@ -224,7 +224,6 @@ FIRMS = Page(
                 "invoices_adjusted_rate",
                 "appeal_rate",
                 "reinstatement_rate",
-                "invoice_cycle_time_days_median",
             ),
             "firm",
             "bar",
@@ -297,7 +296,6 @@ OPERATIONS = Page(
     ),
     views=(
         trend("cycle-trend", "Invoice cycle time by month (days)", _STAGES),
-        split("cycle-by-firm", "Cycle time by firm (days)", _STAGES, "firm", "bar"),
         split(
             "queue-by-firm",
             "Pending invoices and their age by firm",
