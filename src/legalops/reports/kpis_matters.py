@@ -87,25 +87,34 @@ def budget_uses(query: Query, *, in_period: bool) -> list[BudgetUse]:
     def compute() -> list[BudgetUse]:
         company, today = company_get(), timezone.localdate()
         converter = Converter(company.reporting_currency)
+        budgets = list(_budgets(query, company, in_period))
+        spent = _monthly_spend({b["matter_id"] for b in budgets})
         uses = []
-        for budget in _budgets(query, company, in_period):
+        for budget in budgets:
             start, end = company.fiscal_year_bounds(budget["fiscal_year"])
-            spent = InvoiceMonth.objects.filter(
-                matter_id=budget["matter_id"],
-                firm_id=budget["firm_id"],
-                currency=budget["currency"],
-                month__range=(start.replace(day=1), min(end, today)),
-            ).aggregate(total=Sum("approved_minor"))["total"]
-            rc = [
-                converter.convert(v, budget["currency"], start)
-                for v in (budget["total"], spent or 0)
-            ]
+            months = spent.get((budget["matter_id"], budget["firm_id"], budget["currency"]), {})
+            used = sum(v for m, v in months.items() if start.replace(day=1) <= m <= min(end, today))
+            rc = [converter.convert(v, budget["currency"], start) for v in (budget["total"], used)]
             if rc[0] is not None and rc[1] is not None:
                 key = group_key(budget["group"]) if query.group else None
                 uses.append(BudgetUse(key, rc[0], rc[1]))
         return uses
 
     return query.cached(("budgets", query.group, in_period), compute)
+
+
+def _monthly_spend(matter_ids: set[int]) -> dict[tuple[int, int, str], dict[Any, int]]:
+    """Approved spend (invoice currency) per (matter, firm, currency) and month, one query."""
+    rows = (
+        InvoiceMonth.objects.filter(matter_id__in=matter_ids, approved_minor__gt=0)
+        .values("matter_id", "firm_id", "currency", "month")
+        .annotate(total=Sum("approved_minor"))
+        .order_by()
+    )
+    out: dict[tuple[int, int, str], dict[Any, int]] = defaultdict(dict)
+    for row in rows:
+        out[(row["matter_id"], row["firm_id"], row["currency"])][row["month"]] = row["total"]
+    return out
 
 
 def _budgets(query: Query, company: Any, in_period: bool) -> Any:
