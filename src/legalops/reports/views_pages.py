@@ -84,6 +84,7 @@ def tiles(page: Page, values: dict[str, Value], currency: str) -> list[dict[str,
 
 
 _RATES = ("blended_rate", "realized_rate")
+_BUDGETS = ("budget_variance", "budget_variance_ltd", "matters_within_budget")
 _AGES = ("matter_cycle_time_days_median", "open_matter_age_days_median")
 _STAGES = (
     "invoice_cycle_time_days_median",
@@ -94,13 +95,14 @@ _STAGES = (
 OVERVIEW = Page(
     "overview",
     "Executive overview",
-    "Spend, what review saved, what still waits, and the firms the money went to.",
+    "Spend against budget, what review saved, what still waits, and the firms the money went to.",
     tiles=(
         "total_billed",
         "total_approved",
         "total_adjustments",
         "review_savings_rate",
         "net_savings_rate",
+        "budget_variance",
         "pending_value",
         "active_firms",
         "top5_firms_share",
@@ -111,6 +113,13 @@ OVERVIEW = Page(
             "savings",
             "Review savings by month",
             ("gross_reductions", "reinstated_on_appeal", "total_adjustments"),
+            "column",
+        ),
+        split(
+            "budget-by-practice-area",
+            "Budget variance by practice area",
+            _BUDGETS,
+            "practice_area",
             "column",
         ),
         split(
@@ -220,6 +229,7 @@ FIRMS = Page(
                 "blended_rate",
                 "leverage",
                 "review_savings_rate",
+                "budget_variance",
                 "violation_rate",
                 "invoices_adjusted_rate",
                 "appeal_rate",
@@ -243,9 +253,25 @@ FIRMS = Page(
 MATTERS = Page(
     "matters",
     "Matters",
-    "How long matters take, how old the open ones are, and the matters the money goes to.",
-    tiles=("matter_cycle_time_days_median", "open_matter_age_days_median", "accrual_compliance"),
+    "Budgets against approved spend, how long matters take, how old the open ones are, and "
+    "the matters the money goes to.",
+    tiles=(
+        "budget_variance",
+        "budget_variance_ltd",
+        "matters_within_budget",
+        "matter_cycle_time_days_median",
+        "open_matter_age_days_median",
+        "accrual_compliance",
+    ),
     views=(
+        split(
+            "matter-budget",
+            "Budget variance by matter (largest overrun first)",
+            _BUDGETS[:2],
+            "matter",
+            "bar",
+            top=25,
+        ),
         split(
             "matter-spend",
             "Top matters by approved spend",
