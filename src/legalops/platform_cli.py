@@ -26,6 +26,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("ledes", "validate and convert LEDES invoice files (no database needed)"),
     ("review", "review LEDES invoices against a guidelines file offline (no database needed)"),
     ("backtest", "replay a guidelines version over past invoices and report the difference"),
+    ("export", "export reports: kpi --xlsx OUT [--from DATE] [--to DATE] (Excel with charts)"),
 ]
 # Commands that work without a database connection at all.
 NO_DATABASE = {

@@ -12,6 +12,7 @@ from tests.reports.dataset import D
 
 from legalops.reports.kpis_report import kpi_report
 from legalops.reports.registry import Filters, kpi_by, kpi_values, monthly_series
+from legalops.reports.rollups import rebuild
 
 Q1 = Filters(date_from=D(2026, 1, 1), date_to=D(2026, 3, 31))
 
@@ -112,3 +113,81 @@ def test_report_json_shape(book: Any, admin: Any) -> None:
         ("36-1234567", "2600.00"),
         ("94-7654321", "1200.00"),
     ]
+
+
+def test_accrual_compliance(db: None, admin: Any, firm_a: Any, firm_b: Any) -> None:
+    from tests.factories import MatterFactory
+    from tests.reports.dataset import at
+
+    from legalops.matters.models import Accrual, AccrualPeriod
+
+    m1 = MatterFactory(firms=[firm_a, firm_b])  # two assignments asked
+    m2 = MatterFactory(firms=[firm_a])  # one more
+    march = AccrualPeriod.objects.create(
+        month=D(2026, 3, 1), opens_on=D(2026, 3, 25), deadline=D(2026, 4, 3)
+    )
+    for matter, firm, day in ((m1, firm_a, D(2026, 4, 2)), (m1, firm_b, D(2026, 4, 5))):
+        Accrual.objects.create(
+            period=march,
+            matter=matter,
+            firm=firm,
+            current_minor=1000,
+            currency="USD",
+            reported_at=at(day),
+        )
+    del m2
+    # 3 asked, 1 on time (firm B reported after the deadline, m2 not at all)
+    assert kpi_values(admin, Q1)["accrual_compliance"] == Decimal("0.3333")
+
+
+def test_drill_down_lists_what_is_behind_a_number(book: Any, admin: Any, attorney: Any) -> None:
+    from legalops.reports.registry import drill_invoices, drill_lines
+
+    row = next(r for r in kpi_by(admin, Q1, "total_billed", "month") if r.key == D(2026, 2, 1))
+    assert sorted(i.invoice_number for i in drill_invoices(admin, Q1, **row.drill)) == ["A2", "B1"]
+    partner = drill_lines(admin, Q1, classification="partner")
+    assert sorted((ln.invoice.invoice_number, ln.classification) for ln in partner) == [
+        ("A1", "PARTNR"),
+        ("A2", "PARTNR"),
+        ("B1", "PT"),
+    ]
+    firm = kpi_by(admin, Q1, "total_billed", "firm")[1]  # Okafor Brandt: B1
+    assert [i.invoice_number for i in drill_invoices(admin, Q1, **firm.drill)] == ["B1"]
+    # the attorney's drill-down stays within their matters (M1: A1, A2)
+    assert sorted(i.invoice_number for i in drill_invoices(attorney, Q1)) == ["A1", "A2"]
+
+
+def test_a_missing_fx_rate_is_counted_not_guessed(book: Any, admin: Any, firm_b: Any) -> None:
+    from legalops.organization.models import FxRate
+    from legalops.reports.models import InvoiceMonth
+
+    FxRate.objects.all().delete()
+    rebuild()
+    row = InvoiceMonth.objects.get(firm=firm_b)
+    assert (row.unconverted, row.billed_minor, row.billed_rc) == (1, 100000, 0)
+    assert kpi_values(admin, Q1)["total_billed"] == 210000 + 50000  # B1 left out, counted
+
+
+def test_budget_variance(book: Any, admin: Any, firm_a: Any, firm_b: Any) -> None:
+    from legalops.matters.models import Budget, BudgetVersion
+
+    for matter, firm, currency, total in (
+        (book["m1"], firm_a, "USD", 150000),
+        (book["m2"], firm_b, "EUR", 100000),
+    ):
+        budget = Budget.objects.create(
+            matter=matter, firm=firm, fiscal_year=2026, currency=currency
+        )
+        version = BudgetVersion.objects.create(
+            budget=budget, number=1, status="approved", total_minor=total
+        )
+        Budget.objects.filter(pk=budget.pk).update(approved_version=version)
+    v = kpi_values(admin, Q1)
+    # M1: spent 1900.00 (A1) of 1500.00; M2: 800.00 EUR of 1000.00 EUR, both at 1.1 on
+    # 2026-01-01 (the fiscal year's start): 880.00 of 1100.00.
+    # (1900 + 880 - 1500 - 1100) / 2600 = 180 / 2600 = 0.06923
+    assert v["budget_variance"] == Decimal("0.0692")
+    assert v["budget_variance_ltd"] == Decimal("0.0692")
+    assert v["matters_within_budget"] == Decimal("0.5")  # M2 within, M1 over
+    by_matter = {r.label[:3]: r.value for r in kpi_by(admin, Q1, "budget_variance", "matter")}
+    assert by_matter == {"M-1": Decimal("0.2667"), "M-2": Decimal("-0.2")}  # 400/1500, -220/1100

@@ -123,3 +123,19 @@ def test_overriding_a_flag_gives_the_money_back(
     row = InvoiceMonth.objects.get()
     assert (row.approved_rc, row.reduced_rc) == (227000, 0)
     assert equals_rebuild()
+
+
+def test_rebuild_command_repairs_them_and_is_audited(invoice: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from legalops.audit.models import AuditEvent
+
+    expected = snapshot()
+    InvoiceMonth.objects.update(billed_rc=1)  # damaged
+    out = io.StringIO()
+    call_command("rollups", "rebuild", stdout=out)
+    assert "rebuilt 1 invoice and 2 staffing rows" in out.getvalue()
+    assert snapshot() == expected
+    assert AuditEvent.objects.filter(event_type="rollups.rebuilt").count() == 1

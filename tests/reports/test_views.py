@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from html import escape
 from typing import Any
 
 import pytest
@@ -212,3 +213,25 @@ def test_every_dashboard_downloads_as_pdf(client: Any, admin: Any, spend: Any, p
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
+
+
+def test_the_overview_says_which_kpis_need_data_the_platform_lacks(client: Any, admin: Any):
+    client.force_login(admin)
+    html = client.get("/insight/").content.decode()
+    needing = [kpi for kpi in REGISTRY.values() if kpi.needs]
+    assert needing
+    for kpi in needing:
+        assert f"needs data: {escape(kpi.needs or '')}" in html
+
+
+def test_a_kpi_without_its_data_is_shown_as_needing_it_not_as_a_number(
+    client: Any, admin: Any, spend: Any
+):
+    client.force_login(admin)
+    response = client.get("/insight/firms/", ALL)
+    tile = next(t for t in response.context["tiles"] if t["id"] == "diverse_relationship_partners")
+    assert tile["needs"] == REGISTRY["diverse_relationship_partners"].needs and tile["value"] == ""
+    assert f"needs data: {escape(tile['needs'])}" in response.content.decode()
+    sheets = _workbook(client.get("/insight/firms/export.xlsx", ALL).content)
+    figures = {row[0]: row[1] for row in sheets["Key figures"][4:]}
+    assert figures[REGISTRY["diverse_relationship_partners"].name] == f"needs data: {tile['needs']}"

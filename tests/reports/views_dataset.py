@@ -1,5 +1,5 @@
 """The invoices behind the Insight page tests (views and browser), small enough to add up by
-hand: A1 (firm A, the attorney's Corporate matter, January: billed 1,000.00, approved 900.00,
+hand: A1 (firm A, the attorney's Corporate matter, January: billed 1,000.00, reduced by 100.00,
 2 partner hours), A2 (firm A, an employment matter, February: 300.00, 1 associate hour) and B1
 (firm B, the same employment matter, February: 250.50, 1 paralegal hour)."""
 
@@ -25,7 +25,7 @@ def spend_dataset(firm_a: Any, firm_b: Any, attorney: Any) -> dict[str, Any]:
         matter=mine,
         number="A1",
         day=D(2026, 1, 10),
-        lines=[{"billed": 100000, "approved": 90000, "hours": "2", "cls": "PARTNR"}],
+        lines=[{"billed": 100000, "reduced": 10000, "hours": "2", "cls": "PARTNR"}],
     )
     invoice(
         firm=firm_a,

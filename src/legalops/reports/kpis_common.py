@@ -3,8 +3,6 @@ rollup table and dimension within a registry call) and exact ratios."""
 
 from __future__ import annotations
 
-import datetime
-from collections import defaultdict
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -109,29 +107,17 @@ def per_hour(minor: int, hours: Decimal) -> int | None:
     return int((Decimal(minor) / hours).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def days_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:
-    return Decimal((end - start).total_seconds()) / Decimal(86400)
-
-
-def percentile(values: list[Decimal], fraction: Decimal) -> Decimal | None:
-    """Nearest-rank percentile (the median of an even count is the mean of the two middle
-    values), in days rounded to 1 place."""
+def percentile(values: list[int], fraction: Decimal, per_day: int = 1) -> Decimal | None:
+    """Nearest-rank percentile of durations (the median of an even count is the mean of the
+    two middle values), in days (`per_day` units make a day) rounded half up to 1 place."""
     if not values:
         return None
     ordered = sorted(values)
     if fraction == Decimal("0.5"):
         middle = len(ordered) // 2
-        value = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+        both = ordered[middle] * 2 if len(ordered) % 2 else ordered[middle - 1] + ordered[middle]
+        value = Decimal(both) / 2
     else:
         rank = max(1, int((fraction * len(ordered)).to_integral_value(rounding="ROUND_CEILING")))
-        value = ordered[rank - 1]
-    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def grouped_lists(
-    rows: Any, key_of: Callable[[Any], Key], value_of: Callable[[Any], Decimal]
-) -> dict[Key, list[Decimal]]:
-    out: dict[Key, list[Decimal]] = defaultdict(list)
-    for row in rows:
-        out[key_of(row)].append(value_of(row))
-    return out
+        value = Decimal(ordered[rank - 1])
+    return (value / per_day).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

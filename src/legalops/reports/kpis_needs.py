@@ -61,14 +61,6 @@ NEEDS: list[tuple[str, str, str, Unit, str, str]] = [
         "Department",
     ),
     (
-        "accrual_compliance",
-        "Accrual compliance",
-        "Firms submitting accruals on time / firms asked.",
-        "percent",
-        "a record of which firms were asked for each accrual period",
-        "Matters",
-    ),
-    (
         "requests_per_attorney",
         "Requests per attorney",
         "New requests / lawyer FTE.",

@@ -10,7 +10,15 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from legalops.appeals.models import Appeal
@@ -18,7 +26,6 @@ from legalops.invoices.hooks import SPENT_STATES
 from legalops.invoices.models import OPEN_STATES, Invoice, State, StateChange
 from legalops.matters.models import Matter, MatterFirm
 from legalops.reports.kpis_common import (
-    days_between,
     group_key,
     invoice_sums,
     percentile,
@@ -71,25 +78,26 @@ def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> A
     return queryset.values(*fields).iterator(chunk_size=5000)
 
 
+SECONDS = 86400
+
+
 def _durations(
     query: Query, invoices: QuerySet[Invoice], start: str, end: str
-) -> dict[Key, list[Decimal]]:
-    """Days from `start` to `end` per invoice, grouped (months by the end date)."""
+) -> dict[Key, list[int]]:
+    """Seconds from `start` to `end` per invoice, computed by the database, grouped (months
+    by the end date). Invoices missing either moment are left out."""
 
-    def compute() -> dict[Key, list[Decimal]]:
-        out: dict[Key, list[Decimal]] = defaultdict(list)
-        for row in _grouped_rows(invoices, query, [start, end]):
-            if row[start] is not None and row[end] is not None:
-                out[_key(row, query, end)].append(_days(row[start], row[end]))
+    def compute() -> dict[Key, list[int]]:
+        span = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+        rows = invoices.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+        fields = ["span", end] if query.group == "month" else ["span"]
+        out: dict[Key, list[int]] = defaultdict(list)
+        for row in _grouped_rows(rows.annotate(span=span), query, fields):
+            delta = row["span"]
+            out[_key(row, query, end)].append(delta.days * SECONDS + delta.seconds)
         return out
 
     return query.cached(("durations", query.group, start, end, str(invoices.query)), compute)
-
-
-def _days(start: Any, end: Any) -> Decimal:
-    if isinstance(start, datetime.datetime):
-        return days_between(start, end)
-    return Decimal((end - start).days)
 
 
 def _decided(query: Query) -> QuerySet[Invoice]:
@@ -102,26 +110,26 @@ def _decided(query: Query) -> QuerySet[Invoice]:
     )
 
 
-def _percentile_of(source: Any, fraction: Decimal) -> Any:
+def _percentile_of(source: Any, fraction: Decimal, per_day: int = SECONDS) -> Any:
     def compute(query: Query) -> dict[Key, Value]:
         values: dict[Key, Value] = {
-            key: percentile(days, fraction) for key, days in source(query).items()
+            key: percentile(spans, fraction, per_day) for key, spans in source(query).items()
         }
         return with_total(query, values, None)
 
     return compute
 
 
-def approval_durations(query: Query) -> dict[Key, list[Decimal]]:
+def approval_durations(query: Query) -> dict[Key, list[int]]:
     return _durations(query, _decided(query), "received_at", "decided_at")
 
 
-def review_durations(query: Query) -> dict[Key, list[Decimal]]:
+def review_durations(query: Query) -> dict[Key, list[int]]:
     invoices = _decided(query).annotate(submitted_at=_first(State.PENDING_APPROVAL))
     return _durations(query, invoices, "received_at", "submitted_at")
 
 
-def approval_stage_durations(query: Query) -> dict[Key, list[Decimal]]:
+def approval_stage_durations(query: Query) -> dict[Key, list[int]]:
     invoices = _decided(query).annotate(submitted_at=_first(State.PENDING_APPROVAL))
     return _durations(query, invoices, "submitted_at", "decided_at")
 
@@ -131,14 +139,17 @@ def _first(state: str) -> Subquery:
     return Subquery(changes.order_by("at").values("at")[:1])
 
 
-def payment_durations(query: Query) -> dict[Key, list[Decimal]]:
+def payment_durations(query: Query) -> dict[Key, list[int]]:
     invoices = scoped(
         Invoice.objects.filter(paid_on__isnull=False),
         query.user,
         query.filters,
         date_field="paid_on",
     )
-    return _durations(query, invoices, "received_on", "paid_on")
+    out: dict[Key, list[int]] = defaultdict(list)
+    for row in _grouped_rows(invoices, query, ["received_on", "paid_on"]):
+        out[_key(row, query, "paid_on")].append((row["paid_on"] - row["received_on"]).days)
+    return out
 
 
 # --- aging of pending invoices ---------------------------------------------------------------
@@ -229,7 +240,7 @@ def first_pass_acceptance(query: Query) -> dict[Key, Value]:
 # --- matters ---------------------------------------------------------------------------------
 
 
-def _matters(query: Query) -> QuerySet[Matter]:
+def matters_in_scope(query: Query) -> QuerySet[Matter]:
     matters = Matter.objects.all()
     scope = report_matter_scope(query.user)
     if scope is not None:
@@ -247,8 +258,8 @@ def _matters(query: Query) -> QuerySet[Matter]:
     return matters
 
 
-def _matter_days(query: Query, matters: QuerySet[Matter], end: Any) -> dict[Key, list[Decimal]]:
-    out: dict[Key, list[Decimal]] = defaultdict(list)
+def _matter_days(query: Query, matters: QuerySet[Matter], end: Any) -> dict[Key, list[int]]:
+    out: dict[Key, list[int]] = defaultdict(list)
     field = {"practice_area": "practice_area_id", "business_unit": "business_unit_id"}
     group = field.get(query.group or "", query.group)
     fields = ["opened_on", "closed_on"] + ([group] if group and group != "month" else [])
@@ -260,12 +271,12 @@ def _matter_days(query: Query, matters: QuerySet[Matter], end: Any) -> dict[Key,
             key = finish.replace(day=1)
         else:
             key = group_key(row[group])
-        out[key].append(Decimal((finish - row["opened_on"]).days))
+        out[key].append((finish - row["opened_on"]).days)
     return out
 
 
-def matter_cycle_durations(query: Query) -> dict[Key, list[Decimal]]:
-    closed = _matters(query).filter(closed_on__isnull=False)
+def matter_cycle_durations(query: Query) -> dict[Key, list[int]]:
+    closed = matters_in_scope(query).filter(closed_on__isnull=False)
     if query.filters.date_from:
         closed = closed.filter(closed_on__gte=query.filters.date_from)
     if query.filters.date_to:
@@ -273,9 +284,9 @@ def matter_cycle_durations(query: Query) -> dict[Key, list[Decimal]]:
     return _matter_days(query, closed, None)
 
 
-def open_matter_ages(query: Query) -> dict[Key, list[Decimal]]:
+def open_matter_ages(query: Query) -> dict[Key, list[int]]:
     as_of = _as_of(query)
-    still_open = _matters(query).filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
+    still_open = matters_in_scope(query).filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
     return _matter_days(query, still_open, as_of)
 
 
@@ -316,7 +327,7 @@ _kpi(
     "Days from the receipt date to the payment date, median over invoices paid in the period "
     "(by payment date).",
     "days",
-    _percentile_of(payment_durations, MEDIAN),
+    _percentile_of(payment_durations, MEDIAN, per_day=1),
 )
 _PENDING = "Invoices still received, in review, pending approval, on hold or under appeal on "
 _AS_OF = "the period's end (today without one)"
@@ -369,7 +380,7 @@ _kpi(
     "Matter cycle time (median)",
     "Days from opening to closing, median over matters closed in the period.",
     "days",
-    _percentile_of(matter_cycle_durations, MEDIAN),
+    _percentile_of(matter_cycle_durations, MEDIAN, per_day=1),
     reads="matters",
     dimensions=MATTER_DIMENSIONS,
     section="Matters",
@@ -379,7 +390,7 @@ _kpi(
     "Open-matter age (median)",
     f"Days since opening of the matters open on {_AS_OF}, median.",
     "days",
-    _percentile_of(open_matter_ages, MEDIAN),
+    _percentile_of(open_matter_ages, MEDIAN, per_day=1),
     reads="matters",
     dimensions=MATTER_DIMENSIONS[:3],
     section="Matters",

@@ -13,6 +13,7 @@ recomputation and a rebuild always agree with the raw data.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ from legalops.core.money import from_minor, to_minor
 from legalops.invoices.hooks import BILLED_STATES, SPENT_STATES
 from legalops.invoices.models import Adjustment, Invoice, InvoiceLine, LineKind, State
 from legalops.matters.models import Matter
-from legalops.organization.selectors import MissingFxRate, company_get, fx_rate_on
+from legalops.organization.models import FxRate
+from legalops.organization.selectors import company_get
 from legalops.reports.models import InvoiceMonth, StaffingMonth
 from legalops.reports.selectors import bucket_of
 from legalops.vendors.models import Timekeeper
@@ -53,24 +55,39 @@ _CHUNK = 200
 
 
 class Converter:
-    """Converts amounts to the reporting currency with the rate of their date (the latest on
-    or before it), ROUND_HALF_UP. Rates are cached per (currency, day) for one run; pairs
-    without a rate are remembered in `missing` and convert to None."""
+    """Converts amounts to the reporting currency with the rate of their date, as
+    `organization.selectors.fx_rate_on` picks it (the latest direct rate on or before the day,
+    else the inverse of the latest inverse one), ROUND_HALF_UP. A currency's rates are read
+    once per run (a few hundred rows) instead of one query per invoice date; days without a
+    rate are remembered in `missing` and convert to None."""
 
     def __init__(self, target: str) -> None:
         self.target = target
-        self.rates: dict[tuple[str, datetime.date], Decimal | None] = {}
+        self.tables: dict[str, tuple[list[Any], list[Any]]] = {}
         self.missing: set[tuple[str, datetime.date]] = set()
 
+    def _table(self, currency: str) -> tuple[list[Any], list[Any]]:
+        if currency not in self.tables:
+            pairs = ((currency, self.target), (self.target, currency))
+            self.tables[currency] = tuple(  # type: ignore[assignment]
+                list(
+                    FxRate.objects.filter(base_id=base, quote_id=quote)
+                    .order_by("date")
+                    .values_list("date", "rate")
+                )
+                for base, quote in pairs
+            )
+        return self.tables[currency]
+
     def rate(self, currency: str, day: datetime.date) -> Decimal | None:
-        key = (currency, day)
-        if key not in self.rates:
-            try:
-                self.rates[key] = fx_rate_on(base=currency, quote=self.target, day=day)
-            except MissingFxRate:
-                self.rates[key] = None
-                self.missing.add(key)
-        return self.rates[key]
+        direct, inverse = self._table(currency)
+        for rows, invert in ((direct, False), (inverse, True)):
+            at = bisect_right(rows, day, key=lambda row: row[0])
+            if at:
+                rate = rows[at - 1][1]
+                return Decimal(1) / rate if invert else rate
+        self.missing.add((currency, day))
+        return None
 
     def convert(self, minor: int, currency: str, day: datetime.date) -> int | None:
         if currency == self.target or minor == 0:

@@ -25,7 +25,7 @@ from legalops.reports.forms import FilterForm
 from legalops.reports.registry import DIMENSIONS, FilterError, drill_invoices, drill_lines
 from legalops.reports.selectors import BUCKET_LABELS, dimension_labels, reporting_currency
 from legalops.reports.views_build import DRILL_PREFIX, Context, values_of
-from legalops.reports.views_pages import PAGES, Page, tiles
+from legalops.reports.views_pages import PAGES, Page, kpis_needing_data, tiles
 
 reports_required = capability_required(Capability.VIEW_REPORTS)
 DRILL_PAGE_SIZE = 50
@@ -59,6 +59,7 @@ def dashboard_view(request: AuthedRequest, page: str = "overview") -> HttpRespon
         "period": period_words(ctx),
         "tiles": tiles(spec, values_of(ctx.user, ctx.filters, spec.tiles), ctx.currency),
         "views": [_shown(table) for table in page_tables(spec, ctx)],
+        "needing_data": kpis_needing_data() if spec.lists_needs else [],
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -17,18 +17,20 @@ from django.urls import reverse
 from legalops.accounts.models import User
 from legalops.reports.exports.tables import Cell, Chart, ChartKind, Column, Definition, Kind, Table
 from legalops.reports.registry import (
+    DIMENSIONS,
     REGISTRY,
+    FilterError,
     Filters,
     Key,
     Kpi,
     Query,
-    Row,
     Value,
+    drill_of,
     kpi_by,
     kpi_get,
     monthly_series,
 )
-from legalops.reports.selectors import BUCKET_LABELS, require_reports
+from legalops.reports.selectors import BUCKET_LABELS, dimension_labels, require_reports
 
 _KIND: dict[str, Kind] = {
     "money": "money",
@@ -38,6 +40,7 @@ _KIND: dict[str, Kind] = {
     "count": "int",
     "days": "days",
     "share": "percent",
+    "ratio": "ratio",
 }
 DRILL_PREFIX = "d_"  # drill keywords in the query string, apart from the page's filters
 
@@ -47,7 +50,7 @@ class Context:
     """What every view is built for: who asks, the filters, the reporting currency and the
     query string of the filters (carried into every drill-down link)."""
 
-    user: User
+    user: User | None  # None: the system (the CLI run by the operator) reads everything
     filters: Filters
     currency: str
     query: Mapping[str, str]
@@ -128,7 +131,7 @@ def _trend(view: View, ctx: Context) -> Table:
     series = monthly_series(ctx.user, ctx.filters, [k.id for k in kpis]) if kpis else []
     columns = (Column("Month", "text"), *(column_for(k, ctx.currency) for k in kpis))
     rows = [
-        (month.strftime("%Y-%m"), *(_cell(k, values.get(k.id)) for k in kpis))
+        (month.strftime("%Y-%m"), *(_cell(values.get(k.id)) for k in kpis))
         for month, values in series
     ]
     links = [ctx.drill_url({"month": month}) for month, _ in series]
@@ -137,15 +140,12 @@ def _trend(view: View, ctx: Context) -> Table:
 
 def _split(view: View, ctx: Context) -> Table:
     kpis, missing = available(view.kpis)
-    per_kpi = [kpi_by(ctx.user, ctx.filters, k.id, view.by) for k in kpis]
-    groups = _merge(per_kpi)
+    groups = split_groups(ctx, kpis, view.by)
     if view.top and kpis:
         groups = sorted(groups, key=lambda g: _sort_value(g[2].get(0)), reverse=True)[: view.top]
-    from legalops.reports.registry import DIMENSIONS
-
     columns = (Column(DIMENSIONS[view.by], "text"), *(column_for(k, ctx.currency) for k in kpis))
     rows = [
-        (label, *(_cell(k, values.get(i)) for i, k in enumerate(kpis)))
+        (label, *(_cell(values.get(i)) for i, _ in enumerate(kpis)))
         for _, label, values, _ in groups
     ]
     links = [ctx.drill_url(drill) for _, _, _, drill in groups]
@@ -155,15 +155,32 @@ def _split(view: View, ctx: Context) -> Table:
 Group = tuple[Key, str, dict[int, Value], dict[str, Any]]
 
 
-def _merge(per_kpi: Sequence[Sequence[Row]]) -> list[Group]:
-    """Joins several `kpi_by` results on their key, in the first result's order."""
-    merged: dict[Key, Group] = {}
-    for index, rows in enumerate(per_kpi):
-        for row in rows:
-            if row.key not in merged:
-                merged[row.key] = (row.key, row.label, {}, row.drill)
-            merged[row.key][2][index] = row.value
-    return list(merged.values())
+def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str) -> list[Group]:
+    """Several KPIs by one dimension, as `kpi_by` gives one (same labels, order and drill
+    keywords), computed with one shared query memo: KPIs that read the same rollup
+    aggregate share its query instead of repeating it per KPI."""
+    require_reports(ctx.user)
+    query = Query(user=ctx.user, filters=ctx.filters, group=dimension)
+    merged: dict[Key, dict[int, Value]] = {}
+    for index, kpi in enumerate(kpis):
+        if dimension not in kpi.dimensions or kpi.compute is None:
+            raise FilterError(f"{kpi.name} cannot be split by {dimension!r}")
+        for key, value in kpi.compute(query).items():
+            if key is not None:
+                merged.setdefault(key, {})[index] = value
+    labels = dimension_labels(dimension, list(merged))
+    groups = [
+        (
+            key,
+            labels.get(key, "(none)" if key == "" else str(key)),
+            values,
+            drill_of(dimension, key),
+        )
+        for key, values in merged.items()
+    ]
+    if dimension == "month":
+        return sorted(groups, key=lambda g: str(g[0]))
+    return sorted(groups, key=lambda g: g[1].casefold())
 
 
 def _sort_value(value: Value) -> Decimal:
@@ -186,8 +203,6 @@ def _shares(view: View, ctx: Context) -> Table:
 
 
 def _shares_by(view: View, ctx: Context, kpi: Kpi) -> Table:
-    from legalops.reports.registry import DIMENSIONS
-
     groups = kpi_by(ctx.user, ctx.filters, kpi.id, view.by)
     buckets = list(next((g.value for g in groups if isinstance(g.value, dict)), {}) or {})
     columns = (
@@ -210,7 +225,7 @@ def _bucket_header(kpi: Kpi) -> str:
     )
 
 
-def _cell(kpi: Kpi, value: Value) -> Cell:
+def _cell(value: Value) -> Cell:
     if isinstance(value, dict):
         return None  # a share has no single number; `shares` views show its buckets
     return value
@@ -225,7 +240,15 @@ def _table(
 ) -> Table:
     chart = None
     if view.chart and len(columns) > 1:
-        chart = Chart(view.chart, view.title, 0, tuple(range(1, len(columns))))
+        # One value axis: the chart draws the columns in the first one's unit (a scorecard's
+        # money and percentages stay in its table, not on one axis).
+        first = columns[1]
+        same = tuple(
+            i
+            for i, c in enumerate(columns)
+            if i and (c.kind, c.currency) == (first.kind, first.currency)
+        )
+        chart = Chart(view.chart, view.title, 0, same)
     return Table(
         key=view.key,
         title=view.title,
@@ -237,7 +260,7 @@ def _table(
     )
 
 
-def values_of(user: User, filters: Filters, ids: Sequence[str]) -> dict[str, Value]:
+def values_of(user: User | None, filters: Filters, ids: Sequence[str]) -> dict[str, Value]:
     """Only the named KPIs' values (a page's tiles), sharing one query memo; `kpi_values`
     computes every KPI in the registry, more than a page shows."""
     require_reports(user)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from legalops.reports.exports.tables import Column, Table, Typed, cell_text
-from legalops.reports.registry import Value, kpi_get
+from legalops.reports.registry import REGISTRY, Kpi, Value, kpi_get
 from legalops.reports.selectors import BUCKET_LABELS
-from legalops.reports.views_build import View, column_for, split, trend
+from legalops.reports.views_build import View, column_for, shares, split, trend
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Page:
     intro: str
     tiles: tuple[str, ...]
     views: tuple[View, ...]
+    lists_needs: bool = False  # lists every KPI the platform lacks the data for
 
     def kpi_ids(self) -> list[str]:
         ids = list(self.tiles)
@@ -82,16 +83,27 @@ def tiles(page: Page, values: dict[str, Value], currency: str) -> list[dict[str,
     return out
 
 
+_RATES = ("blended_rate", "realized_rate")
+_BUDGETS = ("budget_variance", "budget_variance_ltd", "matters_within_budget")
+_AGES = ("matter_cycle_time_days_median", "open_matter_age_days_median")
+_STAGES = (
+    "invoice_cycle_time_days_median",
+    "invoice_cycle_time_days_p90",
+    "review_stage_days_median",
+    "approval_stage_days_median",
+)
 OVERVIEW = Page(
     "overview",
     "Executive overview",
-    "Spend and what review saved, and the firms the money went to.",
+    "Spend against budget, what review saved, what still waits, and the firms the money went to.",
     tiles=(
         "total_billed",
         "total_approved",
         "total_adjustments",
         "review_savings_rate",
         "net_savings_rate",
+        "budget_variance",
+        "pending_value",
         "active_firms",
         "top5_firms_share",
     ),
@@ -104,6 +116,13 @@ OVERVIEW = Page(
             "column",
         ),
         split(
+            "budget-by-practice-area",
+            "Budget variance by practice area",
+            _BUDGETS,
+            "practice_area",
+            "column",
+        ),
+        split(
             "top-firms",
             "Top firms by approved spend",
             ("total_approved", "total_billed"),
@@ -112,6 +131,7 @@ OVERVIEW = Page(
             top=10,
         ),
     ),
+    lists_needs=True,
 )
 SPEND = Page(
     "spend",
@@ -124,6 +144,7 @@ SPEND = Page(
         "fees_billed",
         "expenses_billed",
         "tax_billed",
+        "hours_billed",
         "invoice_count",
         "line_count",
     ),
@@ -164,35 +185,156 @@ SPEND = Page(
         ),
     ),
 )
+RATES = Page(
+    "rates",
+    "Rates",
+    "What an hour costs: billed (blended) against approved (realized) rates over time, by "
+    "timekeeper classification, firm and practice area, and who does the work.",
+    tiles=("blended_rate", "realized_rate", "hours_billed", "leverage", "staffing_mix"),
+    views=(
+        trend("rate-trend", "Billed and approved hourly rate by month", _RATES),
+        split(
+            "rate-by-classification",
+            "Rates by timekeeper classification",
+            (*_RATES, "hours_billed"),
+            "classification",
+            "column",
+        ),
+        split("rate-by-firm", "Rates by firm", (*_RATES, "hours_billed"), "firm", "bar"),
+        split("rate-by-practice-area", "Rates by practice area", _RATES, "practice_area", "column"),
+        shares("staffing", "Staffing mix (share of fee hours)", "staffing_mix"),
+    ),
+)
 FIRMS = Page(
     "firms",
     "Firm scorecard",
-    "Each firm side by side: spend, adjustments, guideline violations and appeals.",
-    tiles=("active_firms", "top5_firms_share", "violation_rate", "reinstatement_rate"),
+    "Each firm side by side: spend, rate, leverage and staffing, review savings, guideline "
+    "violations, appeals and diversity.",
+    tiles=(
+        "active_firms",
+        "top5_firms_share",
+        "violation_rate",
+        "appeal_rate",
+        "reinstatement_rate",
+        "diversity_hours_share",
+        "diversity_fees_share",
+        "diverse_relationship_partners",
+    ),
     views=(
         split(
             "scorecard",
             "Scorecard by firm",
             (
                 "total_approved",
-                "total_billed",
+                "blended_rate",
+                "leverage",
                 "review_savings_rate",
+                "budget_variance",
                 "violation_rate",
                 "invoices_adjusted_rate",
-                "invoices_rejected_rate",
+                "appeal_rate",
                 "reinstatement_rate",
             ),
             "firm",
             "bar",
+        ),
+        shares(
+            "staffing-by-firm", "Staffing mix by firm", "staffing_mix", by="firm", chart="column"
+        ),
+        split(
+            "diversity-by-firm",
+            "Diversity by firm",
+            ("diversity_hours_share", "diversity_fees_share"),
+            "firm",
+            "column",
+        ),
+    ),
+)
+MATTERS = Page(
+    "matters",
+    "Matters",
+    "Budgets against approved spend, how long matters take, how old the open ones are, and "
+    "the matters the money goes to.",
+    tiles=(
+        "budget_variance",
+        "budget_variance_ltd",
+        "matters_within_budget",
+        "matter_cycle_time_days_median",
+        "open_matter_age_days_median",
+        "accrual_compliance",
+    ),
+    views=(
+        split(
+            "matter-budget",
+            "Budget variance by matter (largest overrun first)",
+            _BUDGETS[:2],
+            "matter",
+            "bar",
+            top=25,
+        ),
+        split(
+            "matter-spend",
+            "Top matters by approved spend",
+            ("total_approved", "total_billed", "hours_billed"),
+            "matter",
+            "bar",
+            top=25,
+        ),
+        split(
+            "matter-type-age",
+            "Cycle time and open-matter age by matter type",
+            _AGES,
+            "matter_type",
+            "column",
+        ),
+        split(
+            "matter-pa-age",
+            "Cycle time and open-matter age by practice area",
+            _AGES,
+            "practice_area",
+            "column",
+        ),
+        trend(
+            "matter-cycle-trend",
+            "Matter cycle time by month closed",
+            ("matter_cycle_time_days_median",),
         ),
     ),
 )
 OPERATIONS = Page(
     "operations",
     "Operations",
-    "How invoices move through review: volume and how many are adjusted or rejected.",
-    tiles=("invoice_count", "line_count", "invoices_adjusted_rate", "invoices_rejected_rate"),
+    "How fast invoices move: cycle time by stage, what waits in the queues and for how long.",
+    tiles=(
+        "invoice_count",
+        "invoice_cycle_time_days_median",
+        "invoice_cycle_time_days_p90",
+        "review_stage_days_median",
+        "approval_stage_days_median",
+        "invoice_to_payment_days_median",
+        "pending_invoices",
+        "pending_value",
+        "pending_over_30_days",
+        "pending_over_90_days",
+        "first_pass_acceptance",
+        "invoices_adjusted_rate",
+        "invoices_rejected_rate",
+    ),
     views=(
+        trend("cycle-trend", "Invoice cycle time by month (days)", _STAGES),
+        split(
+            "queue-by-firm",
+            "Pending invoices and their age by firm",
+            (
+                "pending_invoices",
+                "pending_over_30_days",
+                "pending_over_60_days",
+                "pending_over_90_days",
+                "pending_value",
+            ),
+            "firm",
+            "bar",
+        ),
         trend(
             "volume",
             "Invoices by month",
@@ -201,4 +343,10 @@ OPERATIONS = Page(
         ),
     ),
 )
-PAGES: dict[str, Page] = {page.key: page for page in (OVERVIEW, SPEND, FIRMS, OPERATIONS)}
+PAGES: dict[str, Page] = {
+    page.key: page for page in (OVERVIEW, SPEND, RATES, FIRMS, MATTERS, OPERATIONS)
+}
+
+
+def kpis_needing_data() -> list[Kpi]:
+    return [kpi for kpi in REGISTRY.values() if kpi.needs]

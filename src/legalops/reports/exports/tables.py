@@ -13,8 +13,8 @@ from typing import Literal
 from legalops.core.money import MoneyError, from_minor
 
 # money: integer minor units in `Column.currency`; percent: a fraction (Decimal("0.125") = 12.5%);
-# hours and rate: exact Decimals; date: datetime.date; int: counts; text: anything else.
-Kind = Literal["text", "int", "money", "percent", "hours", "rate", "days", "date"]
+# hours, rate and ratio: exact Decimals; date: datetime.date; int: counts; text: anything else.
+Kind = Literal["text", "int", "money", "percent", "hours", "rate", "ratio", "days", "date"]
 ChartKind = Literal["line", "column", "bar", "pie"]
 Plain = str | int | Decimal | datetime.date | None
 
@@ -86,6 +86,8 @@ def cell_text(column: Column, value: Cell) -> str:
         return _money_text(value, column.currency)
     if column.kind == "percent" and isinstance(value, int | Decimal):
         return f"{Decimal(value) * 100:.1f}%"
+    if column.kind == "ratio" and isinstance(value, int | Decimal):
+        return f"{Decimal(value):,.2f}"
     if column.kind in ("hours", "days") and isinstance(value, int | Decimal):
         return f"{Decimal(value):,.1f}" if column.kind == "days" else f"{Decimal(value):,.2f}"
     if column.kind == "rate" and isinstance(value, int | Decimal):

@@ -27,6 +27,7 @@ _FORMATS = {
     "percent": "0.0%",
     "hours": "#,##0.00",
     "rate": "#,##0.00##",
+    "ratio": "0.00",
     "days": "#,##0.0",
     "date": "yyyy-mm-dd",
 }
