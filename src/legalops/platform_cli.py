@@ -22,9 +22,17 @@ COMMANDS: list[tuple[str, str]] = [
     ("createuser", "create a user with a role (--role, --firm for firm users)"),
     ("token", "manage API tokens (token create --user NAME)"),
     ("seed", "load deterministic synthetic data (--scale small|medium|large, --seed N)"),
-    ("import", "import firms, timekeepers, rates, matters or budgets (CSV or .xlsx)"),
+    (
+        "import",
+        "import LEDES invoices, invoice history, payments, firms, timekeepers, rates, "
+        "matters or budgets",
+    ),
     ("ledes", "validate and convert LEDES invoice files (no database needed)"),
     ("review", "review LEDES invoices against a guidelines file offline (no database needed)"),
+    ("guidelines", "load a billing guidelines file as a new version (guidelines load FILE)"),
+    ("invoices", "show or list invoices in the database (invoices show NUMBER [--json])"),
+    ("kpi", "KPIs over the database (--from, --to, --by, --json)"),
+    ("rollups", "rebuild the dashboards' monthly rollups (rollups rebuild)"),
     ("backtest", "replay a guidelines version over past invoices and report the difference"),
     ("export", "export reports: kpi --xlsx OUT [--from DATE] [--to DATE] (Excel with charts)"),
 ]
@@ -57,6 +65,7 @@ NEEDS_MIGRATED = {
     "kpi",
     "export",
     "backtest",
+    "rollups",
 }
 
 

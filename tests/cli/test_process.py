@@ -51,8 +51,15 @@ def test_help_lists_the_commands(tmp_path):
         "createuser",
         "token",
         "seed",
+        "import",
         "ledes",
         "review",
+        "guidelines",
+        "invoices",
+        "kpi",
+        "rollups",
+        "backtest",
+        "export",
     ):
         assert f"  {command} " in result.stdout
 
