@@ -8,7 +8,8 @@ or on PostgreSQL.
 A fresh temporary data directory each run; with DATABASE_URL the database is FLUSHED first
 (use a scratch database). Two files of the same size:
 - one invoice of N lines (bench/review_generate.py's realistic narratives, six timekeepers),
-  sent after a first, smaller invoice of the same firm so the history rules have work;
+  sent after a first, smaller invoice of the same firm (so the history rules have work) and
+  once the firm's rate card is in;
 - N lines in invoices of 20-200 lines over 97 matters (bench/ledes_generate.py), where the
   per-invoice costs (matching, history, rate card, budgets) dominate.
 Both with `--create-missing` (the firm, matters and timekeepers are created by the intake, as
@@ -55,6 +56,26 @@ def intake(data: bytes, name: str) -> tuple[float, float, int, Any]:
     return took, cpu, len(queries), report
 
 
+def rate_card() -> None:
+    """The firm's approved rates (one associate billing 25 above his), so the big invoice
+    is reviewed as a known firm's would be: without them every fee line is flagged as an
+    unapproved timekeeper, three flags a line to store instead of a realistic few."""
+    from legalops.vendors.models import Rate, Timekeeper
+    from review_generate import TIMEKEEPERS
+
+    for keeper in Timekeeper.objects.filter(timekeeper_id__in=[t[0] for t in TIMEKEEPERS]):
+        rate = next(t[3] for t in TIMEKEEPERS if t[0] == keeper.timekeeper_id)
+        Rate.objects.create(
+            firm=keeper.firm,
+            timekeeper=keeper,
+            classification=keeper.classification,
+            rate=rate - 25 if keeper.timekeeper_id == "TK002" else rate,
+            currency="USD",
+            effective_from=datetime.date(2026, 1, 1),
+            source="manual",
+        )
+
+
 def many_invoices(lines: int) -> bytes:
     from ledes_generate import generate
 
@@ -84,6 +105,7 @@ def main(argv: list[str]) -> int:
         print(f"database: {connection.vendor}")
         # Warm-up: the shipped guidelines are stored on first use, the narrative lexicon built.
         describe("warm-up: first invoice of the firm (200 lines)", *intake(ledes_file(200), "w"))
+        rate_card()
         big = ledes_file(options.lines).replace(b"BENCH-2000", b"BENCH-10K")
         describe(f"one invoice of {options.lines} lines", *intake(big, "one.txt"))
         describe(f"{options.lines} lines in 20-200 line invoices", *intake(
