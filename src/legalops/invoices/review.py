@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from legalops.core.money import from_minor, to_minor
 from legalops.guidelines import records
@@ -98,16 +98,29 @@ def rate_entries(invoice: Invoice) -> tuple[records.RateEntry, ...]:
     )
 
 
-def history_records(invoice: Invoice) -> tuple[records.Invoice, ...]:
-    """The firm's earlier invoices that still count (not voided or replaced)."""
+def history_records(
+    invoice: Invoice, lines: Iterable[InvoiceLine] | None = None
+) -> tuple[records.Invoice, ...]:
+    """The firm's earlier invoices that still count (not voided or replaced). With this
+    invoice's `lines`, only the earlier lines dated on one of their dates are loaded: the
+    history rules match lines of the same date (duplicate lines) or invoice numbers only
+    (duplicate invoice), so the flags are the same, and intake no longer rebuilds the firm's
+    whole year of lines for every invoice it receives."""
     since = invoice.invoice_date - datetime.timedelta(days=HISTORY_DAYS)
+    shown = InvoiceLine.objects.all()
+    if lines is not None:
+        dates = {line.date for line in lines}
+        same_day = Q(date__in=[d for d in dates if d is not None])
+        if None in dates:
+            same_day |= Q(date__isnull=True)
+        shown = shown.filter(same_day)
     earlier = (
         Invoice.objects.filter(firm=invoice.firm, invoice_date__gte=since)
         .exclude(pk=invoice.pk)
         .exclude(state__in=SUPERSEDED_STATES)
         .filter(Q(received_at__lt=invoice.received_at) | Q(pk__lt=invoice.pk))
         .select_related("firm", "matter")
-        .prefetch_related("lines")
+        .prefetch_related(Prefetch("lines", queryset=shown))
         .order_by("received_at", "pk")
     )
     return tuple(invoice_record(other, other.lines.all()) for other in earlier)
@@ -148,13 +161,15 @@ def budget_records(invoice: Invoice) -> tuple[records.Budget, ...]:
     return tuple(found)
 
 
-def review_context(invoice: Invoice, *, as_of: datetime.date) -> records.ReviewContext:
+def review_context(
+    invoice: Invoice, *, as_of: datetime.date, lines: Iterable[InvoiceLine] | None = None
+) -> records.ReviewContext:
     return records.ReviewContext(
         as_of=as_of,
         rates=rate_entries(invoice),
         matter=matter_record(invoice.matter),
         budgets=budget_records(invoice),
-        history=history_records(invoice),
+        history=history_records(invoice, lines),
         default_currency=company_get().reporting_currency,
     )
 
@@ -170,7 +185,7 @@ def run_review(
     lines = list(invoice.lines.order_by("index"))
     result = review(
         invoice_record(invoice, lines),
-        review_context(invoice, as_of=as_of or invoice.received_on),
+        review_context(invoice, as_of=as_of or invoice.received_on, lines=lines),
         guidelines_of(version),
     )
     return version, result
