@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from legalops.core.money import from_minor, to_minor
 from legalops.guidelines import records
@@ -100,11 +100,18 @@ def rate_entries(invoice: Invoice) -> tuple[records.RateEntry, ...]:
 
 
 def history_records(
-    invoice: Invoice, known: dict[int, records.Invoice] | None = None
+    invoice: Invoice,
+    lines: Iterable[InvoiceLine] | None = None,
+    known: dict[int, records.Invoice] | None = None,
 ) -> tuple[records.Invoice, ...]:
-    """The firm's earlier invoices that still count (not voided or replaced). `known` keeps
-    the records already built across calls (a backtest replays many invoices of one firm, whose
-    histories overlap), so each invoice's lines are read once per run."""
+    """The firm's earlier invoices that still count (not voided or replaced).
+
+    With this invoice's `lines`, only the earlier lines dated on one of their dates are loaded:
+    the history rules match lines of the same date (duplicate lines) or invoice numbers only
+    (duplicate invoice), so the flags are the same, and intake no longer rebuilds the firm's
+    whole year of lines for every invoice it receives. `known` keeps whole records already
+    built across calls instead (a backtest replays many invoices of one firm, whose histories
+    overlap), so each invoice's lines are read once per run."""
     since = invoice.invoice_date - datetime.timedelta(days=HISTORY_DAYS)
     earlier = (
         Invoice.objects.filter(firm=invoice.firm, invoice_date__gte=since)
@@ -114,7 +121,9 @@ def history_records(
         .order_by("received_at", "pk")
     )
     if known is None:
-        loaded = earlier.select_related("firm", "matter").prefetch_related("lines")
+        loaded = earlier.select_related("firm", "matter").prefetch_related(
+            Prefetch("lines", queryset=_lines_on_dates_of(lines))
+        )
         return tuple(invoice_record(other, other.lines.all()) for other in loaded)
     pks = list(earlier.values_list("pk", flat=True))
     missing = [pk for pk in pks if pk not in known]
@@ -123,6 +132,18 @@ def history_records(
         for other in chunk.select_related("firm", "matter").prefetch_related("lines"):
             known[other.pk] = invoice_record(other, other.lines.all())
     return tuple(known[pk] for pk in pks)
+
+
+def _lines_on_dates_of(lines: Iterable[InvoiceLine] | None) -> QuerySet[InvoiceLine]:
+    """All lines, or (given an invoice's lines) those dated on one of their dates."""
+    shown = InvoiceLine.objects.all()
+    if lines is None:
+        return shown
+    dates = {line.date for line in lines}
+    same_day = Q(date__in=[d for d in dates if d is not None])
+    if None in dates:
+        same_day |= Q(date__isnull=True)
+    return shown.filter(same_day)
 
 
 def budget_records(invoice: Invoice) -> tuple[records.Budget, ...]:
@@ -161,14 +182,18 @@ def budget_records(invoice: Invoice) -> tuple[records.Budget, ...]:
 
 
 def review_context(
-    invoice: Invoice, *, as_of: datetime.date, known: dict[int, records.Invoice] | None = None
+    invoice: Invoice,
+    *,
+    as_of: datetime.date,
+    lines: Iterable[InvoiceLine] | None = None,
+    known: dict[int, records.Invoice] | None = None,
 ) -> records.ReviewContext:
     return records.ReviewContext(
         as_of=as_of,
         rates=rate_entries(invoice),
         matter=matter_record(invoice.matter),
         budgets=budget_records(invoice),
-        history=history_records(invoice, known),
+        history=history_records(invoice, lines, known),
         default_currency=company_get().reporting_currency,
     )
 
@@ -197,7 +222,7 @@ def review_with(
     lines = list(invoice.lines.order_by("index"))
     return review(
         invoice_record(invoice, lines),
-        review_context(invoice, as_of=as_of or invoice.received_on, known=known),
+        review_context(invoice, as_of=as_of or invoice.received_on, lines=lines, known=known),
         guidelines,
     )
 

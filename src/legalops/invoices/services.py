@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -117,7 +117,7 @@ def totals_refresh(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> 
         if (approved, count) != (line.approved_minor, line.flag_count):
             line.approved_minor, line.flag_count = approved, count
             changed.append(line)
-    InvoiceLine.objects.bulk_update(changed, ["approved_minor", "flag_count"], batch_size=1000)
+    _lines_update(changed)
     invoice.approved_minor = 0 if invoice.returned else sum(line.approved_minor for line in lines)
     invoice.flag_count = invoice.flags.count()
     invoice.open_holds = invoice.flags.filter(action=HOLD, status=Flag.Status.PROPOSED).count()
@@ -134,6 +134,26 @@ def totals_refresh(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> 
         ]
     )
     return invoice
+
+
+def _lines_update(lines: list[InvoiceLine]) -> None:
+    """Writes the lines' approved amounts and flag counts in one prepared UPDATE run many
+    times: `bulk_update` builds a CASE expression per line, which took longer than the
+    whole review on a 10,000-line invoice."""
+    if not lines:
+        return
+    meta = InvoiceLine._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = {
+        field.name: connection.ops.quote_name(field.column or field.name)
+        for field in meta.concrete_fields
+    }
+    approved, count, pk = columns["approved_minor"], columns["flag_count"], columns["id"]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {approved} = %s, {count} = %s WHERE {pk} = %s",
+            [(line.approved_minor, line.flag_count, line.pk) for line in lines],
+        )
 
 
 def line_approved(billed_minor: int, net_adjustment: int) -> int:

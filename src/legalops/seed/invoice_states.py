@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -316,22 +317,22 @@ def _path(ctx: SeedContext, built: Built, times: Times, reviewer: User, people: 
 
 
 def _approved_path(
-    built: Built, times: Times, reviewer: User, approver: User, goal: str, step: object
+    built: Built, times: Times, reviewer: User, approver: User, goal: str, step: Callable[..., None]
 ) -> None:
     invoice = built.invoice
-    step(S.PENDING_APPROVAL, times.reviewed, reviewer)  # type: ignore[operator]
+    step(S.PENDING_APPROVAL, times.reviewed, reviewer)
     if goal == S.PENDING_APPROVAL:
         return
     decided = workflow.decided_state(invoice)
-    step(decided, times.decided, approver)  # type: ignore[operator]
+    step(decided, times.decided, approver)
     invoice.decided_at = times.decided
     if goal == S.APPEALED:
-        step(S.APPEALED, times.decided + datetime.timedelta(days=2), None)  # type: ignore[operator]
+        step(S.APPEALED, times.decided + datetime.timedelta(days=2), None)
     elif goal in (S.SENT_TO_AP, S.PAID):
-        step(S.SENT_TO_AP, times.sent, None)  # type: ignore[operator]
+        step(S.SENT_TO_AP, times.sent, None)
         invoice.sent_to_ap_at = times.sent
         if goal == S.PAID:
-            step(S.PAID, _at(times.paid, 12), None, comment="paid")  # type: ignore[operator]
+            step(S.PAID, _at(times.paid, 12), None, comment="paid")
             invoice.paid_on = times.paid
 
 
