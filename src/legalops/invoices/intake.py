@@ -23,6 +23,7 @@ from legalops.accounts.permissions import Capability, has_capability, require
 from legalops.approvals import routing as approval_routing
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
+from legalops.core.fastinsert import insert_many
 from legalops.core.money import MoneyError, currency, format_minor, to_minor
 from legalops.invoices import workflow
 from legalops.invoices.models import (
@@ -441,7 +442,7 @@ def _create_lines(
         line_from_ledes(invoice, index, item, code, timekeepers)
         for index, item in enumerate(src.line_items)
     ]
-    return InvoiceLine.objects.bulk_create(rows, batch_size=2000)
+    return insert_many(InvoiceLine, rows)
 
 
 def line_from_ledes(

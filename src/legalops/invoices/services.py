@@ -16,6 +16,7 @@ from legalops.accounts.permissions import Capability, require
 from legalops.approvals import routing as approval_routing
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
+from legalops.core.fastinsert import insert_many
 from legalops.core.money import format_minor, to_minor
 from legalops.guidelines.results import Flag as EngineFlag
 from legalops.guidelines.results import InvoiceResult
@@ -68,18 +69,21 @@ def review_store(invoice: Invoice, version: GuidelinesVersion, result: InvoiceRe
     rows = [_flag_row(invoice, None, n, f, version) for n, f in enumerate(result.flags)]
     for line, outcome in zip(lines, result.lines, strict=True):
         rows += [_flag_row(invoice, line, n, f, version) for n, f in enumerate(outcome.flags)]
-    flags = Flag.objects.bulk_create(rows)
-    Adjustment.objects.bulk_create(
-        Adjustment(
-            invoice=invoice,
-            line=flag.line,
-            flag=flag,
-            amount_minor=flag.amount_minor,
-            reason_code=flag.rule,
-            comment="automatic: " + flag.message[:500],
-        )
-        for flag in flags
-        if flag.line is not None and flag.amount_minor
+    flags = insert_many(Flag, rows)
+    insert_many(
+        Adjustment,
+        [
+            Adjustment(
+                invoice=invoice,
+                line=flag.line,
+                flag=flag,
+                amount_minor=flag.amount_minor,
+                reason_code=flag.rule,
+                comment="automatic: " + flag.message[:500],
+            )
+            for flag in flags
+            if flag.line is not None and flag.amount_minor
+        ],
     )
     invoice.guidelines = version
     invoice.returned = result.returned
