@@ -95,6 +95,17 @@ def floor_to(value: Decimal, step: Decimal) -> Decimal:
 
 
 def fmt_number(value: Decimal) -> str:
-    """Hours and rates as the file gave them, without exponent notation or needless zeros."""
-    text = format(value.normalize(), "f")
-    return "0" if text in {"-0", ""} else text
+    """Hours and rates as the file gave them, without exponent notation or needless zeros.
+    Remembered by value: equal Decimals ("2.6", "2.60", "-0", "0") print alike once
+    normalised, and a big file repeats the same hours and rates on most lines."""
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = format(value.normalize(), "f")
+        text = "0" if text in {"-0", ""} else text
+        if len(_NUMBERS) >= _CACHE_MAX:
+            _NUMBERS.clear()
+        _NUMBERS[value] = text
+    return text
+
+
+_NUMBERS: dict[Decimal, str] = {}

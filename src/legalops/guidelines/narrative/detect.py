@@ -144,14 +144,32 @@ def content_words(words: Iterable[str], enough: int = 0) -> set[str]:
     The set difference runs in C and leaves only a few words for the Python loop, which stops
     once `enough` (when given) are found."""
     found = set()
-    for word in frozenset(words) - _NON_CONTENT:
-        word = word.strip("'-")
-        word = word[:-2] if word.endswith("'s") else word
-        if word not in _NON_CONTENT and len(word) > 1 and not word[0].isdigit():
+    cleaned = _CLEANED.get
+    for raw in frozenset(words) - _NON_CONTENT:
+        word = cleaned(raw)
+        if word is None:
+            word = _clean(raw)
+        if word:
             found.add(word)
             if len(found) == enough:
                 break
     return found
+
+
+def _clean(raw: str) -> str:
+    """The content word a token stands for ("client's" -> "client"), or "" when it is none;
+    remembered: the same words recur across a big file's narratives."""
+    word = raw.strip("'-")
+    word = word[:-2] if word.endswith("'s") else word
+    if word in _NON_CONTENT or len(word) <= 1 or word[0].isdigit():
+        word = ""
+    if len(_CLEANED) >= 100_000:
+        _CLEANED.clear()
+    _CLEANED[raw] = word
+    return word
+
+
+_CLEANED: dict[str, str] = {}
 
 
 def _vague(text: Text) -> Cue | None:

@@ -181,6 +181,15 @@ def _compound(previous: Clause, family: str) -> bool:
 
 def task_head(clause: str) -> tuple[str, str]:
     """The task word opening a clause and its family, skipping fillers ("further", "multiple")."""
+    # Most clauses open with their task word: settle that from the first word alone.
+    space = clause.find(" ")
+    first = (clause if space < 0 else clause[:space]).strip(_EDGE)
+    if first not in TWO_WORD_STARTS:
+        family = HEADS.get(first)
+        if family:
+            return first, family
+        if first not in SKIPPABLE:
+            return "", ""
     words = clause.split(" ", 6)[:6]
     for index, raw in enumerate(words[:5]):
         word = raw.strip(_EDGE)
