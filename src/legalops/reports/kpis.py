@@ -7,4 +7,5 @@ from legalops.reports import (
     kpis_ops,  # noqa: F401
     kpis_rates,  # noqa: F401
     kpis_spend,  # noqa: F401
+    kpis_vendors,  # noqa: F401
 )

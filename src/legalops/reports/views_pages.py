@@ -200,6 +200,13 @@ RATES = Page(
             "classification",
             "column",
         ),
+        split(
+            "peer-ranges",
+            "Panel rates vs rates billed",
+            ("peer_rate_p25", "peer_rate_median", "peer_rate_p75", *_RATES),
+            "classification",
+            "column",
+        ),
         split("rate-by-firm", "Rates by firm", (*_RATES, "hours_billed"), "firm", "bar"),
         split("rate-by-practice-area", "Rates by practice area", _RATES, "practice_area", "column"),
         shares("staffing", "Staffing mix (share of fee hours)", "staffing_mix"),
