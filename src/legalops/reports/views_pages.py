@@ -103,12 +103,18 @@ OVERVIEW = Page(
         "review_savings_rate",
         "net_savings_rate",
         "budget_variance",
+        "forecast_vs_budget",
         "pending_value",
         "active_firms",
         "top5_firms_share",
     ),
     views=(
         trend("spend-trend", "Spend trend", ("total_billed", "total_approved")),
+        trend(
+            "budget-trend",
+            "Spend vs budget and forecast",
+            ("total_approved", "budget_by_month", "forecast_by_month"),
+        ),
         trend(
             "savings",
             "Review savings by month",
