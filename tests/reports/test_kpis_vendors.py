@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from python_calamine import CalamineWorkbook
 from tests.factories import LawFirmFactory, MatterFactory, TimekeeperFactory
 from tests.reports.dataset import D, currencies
+from tests.reports.views_dataset import page_view
 
 from legalops.organization.models import FxRate
 from legalops.reports.registry import Filters, kpi_by, kpi_values
@@ -120,8 +121,7 @@ def test_the_rates_page_shows_peer_ranges_next_to_billed_rates_and_exports_them(
 ):
     client.force_login(admin)
     params = {"period": "custom", "from": "2026-01-01", "to": "2026-03-31"}
-    response = client.get("/insight/rates/", params)
-    view = next(v for v in response.context["views"] if v["table"].key == "peer-ranges")
+    view = page_view(client, "/insight/rates/", "peer-ranges")
     table = view["table"]
     headers = [c.header for c in table.columns]
     assert headers[:4] == [

@@ -1,22 +1,24 @@
 """KPIs read from the vendor records rather than from invoices: the panel's approved rate
-ranges (rate cards) and the firms' evaluation scores."""
+ranges (rate cards) and the firms' evaluation scores (vendors evaluations)."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from legalops.core.money import currency as currency_info
-from legalops.reports.kpis_common import rank_value
+from legalops.reports.kpis_common import rank_value, ratio, with_total
+from legalops.reports.kpis_ops import matters_in_scope
 from legalops.reports.registry import Key, Kpi, Query, Value, register
 from legalops.reports.rollups import Converter
 from legalops.reports.selectors import bucket_of, reporting_currency
-from legalops.vendors.models import Rate
+from legalops.vendors.models import FirmEvaluation, Rate
 
 P25, MEDIAN, P75 = Decimal("0.25"), Decimal("0.5"), Decimal("0.75")
 _RATE_READS = "rate cards (approved firm-wide rates)"
@@ -103,3 +105,110 @@ for _id, _name, _fraction, _how in (
             section="Rates and staffing",
         )
     )
+
+
+# --- evaluations -----------------------------------------------------------------------------
+
+CRITERIA = ("quality", "responsiveness", "budget_accuracy", "value")
+
+
+def evaluation_sums(query: Query) -> dict[Key, dict[str, int]]:
+    """Count and the sum of each criterion of the evaluations in scope, per firm (or None)."""
+
+    def compute() -> dict[Key, dict[str, int]]:
+        rows = FirmEvaluation.objects.all()
+        f = query.filters
+        if f.date_from:
+            rows = rows.filter(evaluated_at__date__gte=f.date_from)
+        if f.date_to:
+            rows = rows.filter(evaluated_at__date__lte=f.date_to)
+        if f.firm_ids:
+            rows = rows.filter(firm_id__in=f.firm_ids)
+        # The evaluation's own firm answers the firm filter (not the matter's assignments).
+        anyfirm = Query(user=query.user, filters=replace(f, firm_ids=()))
+        on_matters = Q(matter__in=matters_in_scope(anyfirm))
+        by_matter_filter = f.practice_area_ids or f.business_unit_ids or f.matter_types
+        rows = rows.filter(on_matters if by_matter_filter else on_matters | Q(matter__isnull=True))
+        sums = {f"{c}_sum": Sum(c) for c in CRITERIA}
+        grouped: list[dict[str, Any]] = (
+            list(rows.values("firm_id").annotate(n=Count("pk"), **sums).order_by())  # type: ignore[arg-type]
+            if query.group == "firm"
+            else [{**rows.aggregate(n=Count("pk"), **sums), "firm_id": None}]
+        )
+        out: dict[Key, dict[str, int]] = {}
+        for row in grouped:
+            if row["n"]:
+                totals = {c: row[f"{c}_sum"] for c in CRITERIA}
+                out[row["firm_id"]] = {"count": row["n"], **totals}
+        return out
+
+    return query.cached(("evaluations", query.group), compute)
+
+
+def _evaluation(criteria: tuple[str, ...]) -> Any:
+    def compute(query: Query) -> dict[Key, Value]:
+        values: dict[Key, Value] = {
+            key: ratio(sum(s[c] for c in criteria), s["count"] * len(criteria))
+            for key, s in evaluation_sums(query).items()
+        }
+        return with_total(query, values, None)
+
+    return compute
+
+
+def evaluation_count(query: Query) -> dict[Key, Value]:
+    counts: dict[Key, Value] = {k: s["count"] for k, s in evaluation_sums(query).items()}
+    return with_total(query, counts, 0)
+
+
+_EVALUATED = (
+    "firm evaluations made in the period (by evaluation date; an evaluation on a matter counts "
+    "when the matter is in scope, a firm-wide one unless a practice area, business unit or "
+    "matter type filter is set), each criterion scored 1 (poor) to 5 (excellent)"
+)
+for _id, _name, _criteria, _what in (
+    (
+        "evaluation_score",
+        "Evaluation score",
+        CRITERIA,
+        "of the four criteria (quality, responsiveness, budget accuracy, value)",
+    ),
+    ("evaluation_quality", "Evaluation: quality", ("quality",), "quality score"),
+    (
+        "evaluation_responsiveness",
+        "Evaluation: responsiveness",
+        ("responsiveness",),
+        "responsiveness score",
+    ),
+    (
+        "evaluation_budget_accuracy",
+        "Evaluation: budget accuracy",
+        ("budget_accuracy",),
+        "budget accuracy score",
+    ),
+    ("evaluation_value", "Evaluation: value", ("value",), "value score"),
+):
+    register(
+        Kpi(
+            id=_id,
+            name=_name,
+            formula=f"Average {_what} over the {_EVALUATED}.",
+            unit="ratio",
+            reads="firm evaluations",
+            dimensions=("firm",),
+            compute=_evaluation(_criteria),
+            section="Panel",
+        )
+    )
+register(
+    Kpi(
+        id="evaluation_count",
+        name="Evaluations",
+        formula=f"Number of {_EVALUATED}.",
+        unit="count",
+        reads="firm evaluations",
+        dimensions=("firm",),
+        compute=evaluation_count,
+        section="Panel",
+    )
+)

@@ -232,6 +232,8 @@ FIRMS = Page(
         "diversity_hours_share",
         "diversity_fees_share",
         "diverse_relationship_partners",
+        "evaluation_score",
+        "evaluation_count",
     ),
     views=(
         split(
@@ -247,6 +249,20 @@ FIRMS = Page(
                 "invoices_adjusted_rate",
                 "appeal_rate",
                 "reinstatement_rate",
+            ),
+            "firm",
+            "bar",
+        ),
+        split(
+            "evaluations-by-firm",
+            "Evaluations by firm",
+            (
+                "evaluation_score",
+                "evaluation_quality",
+                "evaluation_responsiveness",
+                "evaluation_budget_accuracy",
+                "evaluation_value",
+                "evaluation_count",
             ),
             "firm",
             "bar",
