@@ -99,3 +99,14 @@ def moved(invoice: Invoice, to_state: str, when: datetime.datetime) -> None:
 
 def appealed(invoice: Invoice) -> None:
     Appeal.objects.create(invoice=invoice, status="decided", prior_state=State.APPROVED_ADJUSTED)
+
+
+def approved_budget(matter: Any, firm: Any, currency: str, total: int, year: int = 2026) -> None:
+    """A matter budget of the fiscal year with an approved version of `total` minor units."""
+    from legalops.matters.models import Budget, BudgetVersion
+
+    budget = Budget.objects.create(matter=matter, firm=firm, fiscal_year=year, currency=currency)
+    version = BudgetVersion.objects.create(
+        budget=budget, number=1, status="approved", total_minor=total
+    )
+    Budget.objects.filter(pk=budget.pk).update(approved_version=version)

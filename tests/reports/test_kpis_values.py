@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from tests.reports.dataset import D
+from tests.reports.dataset import D, approved_budget
 
 from legalops.reports.kpis_report import kpi_report
 from legalops.reports.registry import Filters, kpi_by, kpi_values, monthly_series
@@ -169,19 +169,8 @@ def test_a_missing_fx_rate_is_counted_not_guessed(book: Any, admin: Any, firm_b:
 
 
 def test_budget_variance(book: Any, admin: Any, firm_a: Any, firm_b: Any) -> None:
-    from legalops.matters.models import Budget, BudgetVersion
-
-    for matter, firm, currency, total in (
-        (book["m1"], firm_a, "USD", 150000),
-        (book["m2"], firm_b, "EUR", 100000),
-    ):
-        budget = Budget.objects.create(
-            matter=matter, firm=firm, fiscal_year=2026, currency=currency
-        )
-        version = BudgetVersion.objects.create(
-            budget=budget, number=1, status="approved", total_minor=total
-        )
-        Budget.objects.filter(pk=budget.pk).update(approved_version=version)
+    approved_budget(book["m1"], firm_a, "USD", 150000)
+    approved_budget(book["m2"], firm_b, "EUR", 100000)
     v = kpi_values(admin, Q1)
     # M1: spent 1900.00 (A1) of 1500.00; M2: 800.00 EUR of 1000.00 EUR, both at 1.1 on
     # 2026-01-01 (the fiscal year's start): 880.00 of 1100.00.

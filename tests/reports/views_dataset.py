@@ -43,3 +43,10 @@ def spend_dataset(firm_a: Any, firm_b: Any, attorney: Any) -> dict[str, Any]:
     )
     rebuild()  # built row by row, as a bulk path would: rebuild the rollups
     return {"mine": mine, "other": other, "corporate": corporate}
+
+
+def page_view(client: Any, path: str, key: str) -> dict[str, Any]:
+    """The view `key` of the dashboard at `path`, for the first quarter of 2026."""
+    params = {"period": "custom", "from": "2026-01-01", "to": "2026-03-31"}
+    response = client.get(path, params)
+    return next(v for v in response.context["views"] if v["table"].key == key)

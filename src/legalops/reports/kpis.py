@@ -2,9 +2,11 @@
 docs and the CLI list them)."""
 
 from legalops.reports import (
+    kpis_budget,  # noqa: F401
     kpis_matters,  # noqa: F401
     kpis_needs,  # noqa: F401
     kpis_ops,  # noqa: F401
     kpis_rates,  # noqa: F401
     kpis_spend,  # noqa: F401
+    kpis_vendors,  # noqa: F401
 )

@@ -3,7 +3,7 @@ rollup table and dimension within a registry call) and exact ratios."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -107,17 +107,24 @@ def per_hour(minor: int, hours: Decimal) -> int | None:
     return int((Decimal(minor) / hours).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def percentile(values: list[int], fraction: Decimal, per_day: int = 1) -> Decimal | None:
-    """Nearest-rank percentile of durations (the median of an even count is the mean of the
-    two middle values), in days (`per_day` units make a day) rounded half up to 1 place."""
+def rank_value(values: Sequence[int | Decimal], fraction: Decimal) -> Decimal | None:
+    """Nearest-rank percentile (the median of an even count is the mean of the two middle
+    values), exact; None for no values."""
     if not values:
         return None
-    ordered = sorted(values)
+    ordered = sorted(Decimal(v) for v in values)
     if fraction == Decimal("0.5"):
         middle = len(ordered) // 2
         both = ordered[middle] * 2 if len(ordered) % 2 else ordered[middle - 1] + ordered[middle]
-        value = Decimal(both) / 2
-    else:
-        rank = max(1, int((fraction * len(ordered)).to_integral_value(rounding="ROUND_CEILING")))
-        value = Decimal(ordered[rank - 1])
+        return both / 2
+    rank = max(1, int((fraction * len(ordered)).to_integral_value(rounding="ROUND_CEILING")))
+    return ordered[rank - 1]
+
+
+def percentile(values: list[int], fraction: Decimal, per_day: int = 1) -> Decimal | None:
+    """`rank_value` of durations, in days (`per_day` units make a day) rounded half up to
+    1 place."""
+    value = rank_value(values, fraction)
+    if value is None:
+        return None
     return (value / per_day).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

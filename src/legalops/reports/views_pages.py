@@ -103,12 +103,18 @@ OVERVIEW = Page(
         "review_savings_rate",
         "net_savings_rate",
         "budget_variance",
+        "forecast_vs_budget",
         "pending_value",
         "active_firms",
         "top5_firms_share",
     ),
     views=(
         trend("spend-trend", "Spend trend", ("total_billed", "total_approved")),
+        trend(
+            "budget-trend",
+            "Spend vs budget and forecast",
+            ("total_approved", "budget_by_month", "forecast_by_month"),
+        ),
         trend(
             "savings",
             "Review savings by month",
@@ -200,6 +206,13 @@ RATES = Page(
             "classification",
             "column",
         ),
+        split(
+            "peer-ranges",
+            "Panel rates vs rates billed",
+            ("peer_rate_p25", "peer_rate_median", "peer_rate_p75", *_RATES),
+            "classification",
+            "column",
+        ),
         split("rate-by-firm", "Rates by firm", (*_RATES, "hours_billed"), "firm", "bar"),
         split("rate-by-practice-area", "Rates by practice area", _RATES, "practice_area", "column"),
         shares("staffing", "Staffing mix (share of fee hours)", "staffing_mix"),
@@ -219,6 +232,8 @@ FIRMS = Page(
         "diversity_hours_share",
         "diversity_fees_share",
         "diverse_relationship_partners",
+        "evaluation_score",
+        "evaluation_count",
     ),
     views=(
         split(
@@ -234,6 +249,20 @@ FIRMS = Page(
                 "invoices_adjusted_rate",
                 "appeal_rate",
                 "reinstatement_rate",
+            ),
+            "firm",
+            "bar",
+        ),
+        split(
+            "evaluations-by-firm",
+            "Evaluations by firm",
+            (
+                "evaluation_score",
+                "evaluation_quality",
+                "evaluation_responsiveness",
+                "evaluation_budget_accuracy",
+                "evaluation_value",
+                "evaluation_count",
             ),
             "firm",
             "bar",

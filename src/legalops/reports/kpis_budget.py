@@ -1,0 +1,144 @@
+"""Budget and forecast by month, for the spend trend against budget and forecast: approved
+matter budgets spread evenly over their fiscal year's months, and the forecasts entered per
+month or quarter (matters app), both in the reporting currency."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+
+from legalops.matters.forecasts import month_add
+from legalops.matters.models import Budget, Forecast, Granularity
+from legalops.organization.selectors import company_get
+from legalops.reports.kpis_common import ratio
+from legalops.reports.kpis_ops import matters_in_scope
+from legalops.reports.registry import Key, Kpi, Query, Value, register
+from legalops.reports.rollups import Converter
+
+Months = dict[datetime.date, int]
+
+
+def even_split(minor: int, parts: int) -> list[int]:
+    """Whole minor units; the remainder goes to the first parts (1000.00 over 3 months:
+    333.34, 333.33, 333.33)."""
+    base, rest = divmod(minor, parts)
+    return [base + (1 if i < rest else 0) for i in range(parts)]
+
+
+def budget_months(query: Query) -> Months:
+    """Approved matter budgets in scope (the firm filter keeps that firm's budgets), each
+    converted to the reporting currency at its fiscal year's first day and spread evenly over
+    the fiscal year's twelve months."""
+
+    def compute() -> Months:
+        company = company_get()
+        converter = Converter(company.reporting_currency)
+        budgets = Budget.objects.filter(
+            approved_version__isnull=False, matter__in=matters_in_scope(query)
+        )
+        if query.filters.firm_ids:
+            budgets = budgets.filter(firm_id__in=query.filters.firm_ids)
+        out: Months = defaultdict(int)
+        rows = budgets.values_list("fiscal_year", "currency", "approved_version__total_minor")
+        for year, currency, total in rows:
+            start, _end = company.fiscal_year_bounds(year)
+            converted = converter.convert(total, currency, start)
+            if converted is None:
+                continue
+            for index, part in enumerate(even_split(converted, 12)):
+                out[month_add(start, index)] += part
+        return dict(out)
+
+    return query.cached("budget_months", compute)
+
+
+def forecast_months(query: Query) -> Months:
+    """Forecasts entered on matters in scope (with the firm filter, only those entered for
+    that firm), converted at their first day; a quarter's spread evenly over its months."""
+
+    def compute() -> Months:
+        converter = Converter(company_get().reporting_currency)
+        rows = Forecast.objects.filter(matter__in=matters_in_scope(query))
+        if query.filters.firm_ids:
+            rows = rows.filter(firm_id__in=query.filters.firm_ids)
+        out: Months = defaultdict(int)
+        for kind, start, minor, currency in rows.values_list(
+            "granularity", "period_start", "amount_minor", "currency"
+        ):
+            converted = converter.convert(minor, currency, start)
+            if converted is None:
+                continue
+            parts = 3 if kind == Granularity.QUARTER else 1
+            for index, part in enumerate(even_split(converted, parts)):
+                out[month_add(start.replace(day=1), index)] += part
+        return dict(out)
+
+    return query.cached("forecast_months", compute)
+
+
+def _in_period(query: Query, months: Months) -> Months:
+    """The months of the period (a period starting mid-month counts that whole month)."""
+    first = query.filters.date_from.replace(day=1) if query.filters.date_from else None
+    last = query.filters.date_to
+    return {
+        m: v
+        for m, v in months.items()
+        if (first is None or m >= first) and (last is None or m <= last)
+    }
+
+
+def _monthly(source: Callable[[Query], Months]) -> Callable[[Query], dict[Key, Value]]:
+    def compute(query: Query) -> dict[Key, Value]:
+        months = _in_period(query, source(query))
+        if query.group == "month":
+            return {m: v for m, v in months.items()}
+        return {None: sum(months.values())}
+
+    return compute
+
+
+def forecast_vs_budget(query: Query) -> dict[Key, Value]:
+    budget = _in_period(query, budget_months(query))
+    forecast = _in_period(query, forecast_months(query))
+    if query.group == "month":
+        return {m: ratio(forecast.get(m, 0) - b, b) for m, b in budget.items()}
+    total = sum(budget.values())
+    return {None: ratio(sum(forecast.values()) - total, total)}
+
+
+_SPREAD = (
+    "Approved matter budgets (the approved version; with a firm filter, that firm's budgets), "
+    "each converted to the reporting currency at its fiscal year's first day and spread evenly "
+    "over the twelve months of its fiscal year (whole cents, the remainder to the first "
+    "months); the months of the period."
+)
+_FORECAST = (
+    "Forecasts entered on the matters (per month, or per fiscal quarter spread evenly over its "
+    "three months; with a firm filter, those entered for that firm), each converted at its "
+    "first day; the months of the period."
+)
+for kpi_id, name, formula, unit, compute in (
+    ("budget_by_month", "Budget (spread by month)", _SPREAD, "money", _monthly(budget_months)),
+    ("forecast_by_month", "Forecast spend", _FORECAST, "money", _monthly(forecast_months)),
+    (
+        "forecast_vs_budget",
+        "Forecast vs budget",
+        "(Forecast spend - budget) / budget over the months of the period, both as defined "
+        "for 'Forecast spend' and 'Budget (spread by month)' (negative: forecast under budget).",
+        "percent",
+        forecast_vs_budget,
+    ),
+):
+    register(
+        Kpi(
+            id=kpi_id,
+            name=name,
+            formula=formula,
+            unit=unit,  # type: ignore[arg-type]
+            reads="budgets and forecasts",
+            dimensions=("month",),
+            compute=compute,
+            section="Matters",
+        )
+    )
