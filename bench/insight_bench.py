@@ -46,8 +46,9 @@ def seed(data_dir: str, scale: str) -> float:
     return cli(data_dir, "seed", "--scale", scale, "--seed", "1")
 
 
-def add_invoices(n: int, per_invoice: int) -> None:
-    """Bulk-inserts synthetic invoices (a benchmark path, like the seed: no services)."""
+def add_invoices(n: int, per_invoice: int, years: int = 5) -> None:
+    """Bulk-inserts synthetic invoices over the last `years` (a benchmark path, like the seed:
+    no services; the rollups are not rebuilt)."""
     from legalops.invoices.models import Invoice, InvoiceLine, State
     from legalops.matters.models import MatterFirm
     from legalops.vendors.models import Timekeeper
@@ -62,7 +63,8 @@ def add_invoices(n: int, per_invoice: int) -> None:
     today = datetime.date.today()
     for start in range(0, n, 1000):
         invoices = [
-            _invoice(rng, i, pairs, states, today) for i in range(start, min(n, start + 1000))
+            _invoice(rng, i, pairs, states, today, years)
+            for i in range(start, min(n, start + 1000))
         ]
         Invoice.objects.bulk_create(invoices)
         lines = [
@@ -76,13 +78,15 @@ def add_invoices(n: int, per_invoice: int) -> None:
         )
 
 
-def _invoice(rng: random.Random, i: int, pairs: list[Any], states: list[str], today: Any) -> Any:
+def _invoice(
+    rng: random.Random, i: int, pairs: list[Any], states: list[str], today: Any, years: int
+) -> Any:
     from django.utils import timezone
 
     from legalops.invoices.models import Invoice, State
 
     matter_id, firm_id = rng.choice(pairs)
-    day = today - datetime.timedelta(days=rng.randrange(5 * 365))
+    day = today - datetime.timedelta(days=rng.randrange(years * 365))
     received = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
     state = rng.choice(states)
     decided = received + datetime.timedelta(hours=rng.randrange(2, 40 * 24))
