@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 
 from legalops.audit.models import AuditEvent
 from legalops.guidelines.config import parse_guidelines
@@ -189,6 +190,23 @@ def test_a_published_day_cannot_be_shared_and_backdating_must_be_confirmed(admin
     )
     assert guidelines_in_force(datetime.date(2026, 3, 31)) == version
     assert events("guidelines.published")[0].payload["backdated"] is True
+
+
+def test_loading_a_different_published_file_on_a_taken_day_is_refused(admin, tmp_path):
+    first = guidelines_load(actor=admin, data=BASE.encode(), filename="acme.toml")
+    # The same bytes again are the stored version, not a clash.
+    assert guidelines_load(actor=admin, data=BASE.encode(), filename="acme.toml") == first
+    with pytest.raises(ValidationError, match="Acme OCG 2026.1 already takes effect on 2026-01-01"):
+        guidelines_load(actor=admin, data=CHANGED.encode(), filename="b.toml")
+    # As a draft it is stored: the date is chosen when it is published.
+    draft = guidelines_load(actor=admin, data=CHANGED.encode(), filename="b.toml", publish=False)
+    assert draft.status == "draft"
+    path = tmp_path / "b.toml"
+    path.write_text(CHANGED)
+    with pytest.raises(CommandError, match="already takes effect on 2026-01-01") as refused:
+        call_command("guidelines", "load", str(path))
+    assert refused.value.returncode == 2
+    assert list(GuidelinesVersion.objects.filter(status="published")) == [first]
 
 
 @pytest.mark.parametrize("role", ["attorney", "approver", "requester", "firm_a"])

@@ -77,7 +77,8 @@ def guidelines_load(
     *, actor: User | None, data: bytes, filename: str, publish: bool = True
 ) -> GuidelinesVersion:
     """Validates a guidelines file and stores it as a new version (earlier ones are kept).
-    Loading the same bytes again returns the stored version."""
+    Loading the same bytes again returns the stored version; publishing a different file on a
+    day another published version already takes effect is refused, as in the UI."""
     require(actor, Capability.MANAGE_GUIDELINES)
     parsed = parse_dated_source(data, filename)
     assert parsed.effective is not None
@@ -85,6 +86,8 @@ def guidelines_load(
     existing = GuidelinesVersion.objects.filter(sha256=parsed.sha256, status=status).first()
     if existing is not None:
         return existing
+    if publish:
+        _check_no_clash(parsed.effective)
     version = store_version(parsed, data, status, actor, parsed.effective)
     audit_record(
         actor=actor,
@@ -146,13 +149,17 @@ def guidelines_publish(
     return version
 
 
-def _check_publish_date(day: datetime.date, backdate: bool) -> None:
+def _check_no_clash(day: datetime.date) -> None:
     clash = GuidelinesVersion.objects.filter(status="published", effective=day).first()
     if clash is not None:
         raise ValidationError(
             f"{clash.name} {clash.version} already takes effect on {day}: two published "
             "versions never share a day, choose another date"
         )
+
+
+def _check_publish_date(day: datetime.date, backdate: bool) -> None:
+    _check_no_clash(day)
     if day < timezone.localdate() and not backdate:
         raise ValidationError(
             f"{day} is in the past: invoices reviewed from now on whose billing period ends on "
