@@ -52,6 +52,12 @@ class Backtest(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a running backtest last reported progress (a worker that stopped "
+        "mid-run leaves it behind; see backtests_fail_stale).",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from legalops.accounts.models import User
@@ -35,6 +35,9 @@ from legalops.vendors.models import LawFirm
 logger = logging.getLogger("legalops.backtests")
 # Saving progress more often than this would cost more than the replay on small invoices.
 PROGRESS_SECONDS = 0.5
+# A running backtest without progress for this long has lost its worker (killed, restarted):
+# a single invoice's replay takes seconds, storing the report a few minutes at most.
+STALE_AFTER = datetime.timedelta(minutes=30)
 
 Progress = Callable[[int, int], None]
 
@@ -131,8 +134,9 @@ def backtest_invoices(backtest: Backtest) -> QuerySet[Invoice]:
 
 def _claim(backtest: Backtest) -> bool:
     """Only a queued backtest starts (a task delivered twice does not run it twice)."""
+    now = timezone.now()
     claimed = Backtest.objects.filter(pk=backtest.pk, status=Backtest.Status.QUEUED).update(
-        status=Backtest.Status.RUNNING, started_at=timezone.now()
+        status=Backtest.Status.RUNNING, started_at=now, progress_at=now
     )
     backtest.refresh_from_db()
     return claimed == 1
@@ -145,6 +149,7 @@ def backtest_run(*, backtest: Backtest, progress: Progress | None = None) -> Bac
         return backtest
     try:
         replayed = _replay_all(backtest, progress)
+        Backtest.objects.filter(pk=backtest.pk).update(progress_at=timezone.now())
         _store(backtest, replayed)
     except Exception as exc:
         logger.exception("backtest %s failed", backtest.pk)
@@ -173,7 +178,9 @@ def _replay_all(backtest: Backtest, progress: Progress | None) -> list[Replayed]
         replayed.append(replay(invoice, guidelines, known))
         lines += replayed[-1].item.lines
         if done == total or time.monotonic() - saved_at >= PROGRESS_SECONDS:
-            Backtest.objects.filter(pk=backtest.pk).update(invoices_done=done, lines_total=lines)
+            Backtest.objects.filter(pk=backtest.pk).update(
+                invoices_done=done, lines_total=lines, progress_at=timezone.now()
+            )
             saved_at = time.monotonic()
             if progress is not None:
                 progress(done, total)
@@ -211,15 +218,38 @@ def _with_backtest(item: BacktestInvoice, backtest: Backtest) -> BacktestInvoice
     return item
 
 
-@transaction.atomic
 def _fail(backtest: Backtest, exc: Exception) -> None:
-    message = f"{type(exc).__name__}: {exc}"[:2000]
-    Backtest.objects.filter(pk=backtest.pk).update(
-        status=Backtest.Status.FAILED, error=message, finished_at=timezone.now()
-    )
+    _record_failure(backtest, f"{type(exc).__name__}: {exc}"[:2000])
+
+
+@transaction.atomic
+def _record_failure(backtest: Backtest, message: str, *, only_if_running: bool = False) -> bool:
+    rows = Backtest.objects.filter(pk=backtest.pk)
+    if only_if_running:
+        rows = rows.filter(status=Backtest.Status.RUNNING)
+    if not rows.update(status=Backtest.Status.FAILED, error=message, finished_at=timezone.now()):
+        return False
     audit_record(
         actor=None,
         event=Event.BACKTEST_FINISHED,
         target=backtest,
         payload={"status": "failed", "error": message},
     )
+    return True
+
+
+def backtests_fail_stale(now: datetime.datetime | None = None) -> int:
+    """Marks failed the running backtests whose worker stopped mid-run (no progress for
+    STALE_AFTER), so that they do not show "running" for ever; returns how many. Their report
+    was never stored (it is written in one transaction at the end): run them again."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = Backtest.objects.filter(status=Backtest.Status.RUNNING).filter(
+        Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, started_at__lt=cutoff)
+    )
+    minutes = int(STALE_AFTER.total_seconds() // 60)
+    message = (
+        f"no progress for {minutes} minutes: the worker running this backtest stopped "
+        "(restarted or killed) before it finished; nothing of its report was stored, "
+        "start it again"
+    )
+    return sum(_record_failure(b, message, only_if_running=True) for b in stale)
