@@ -142,3 +142,17 @@ def _snapshot(value):
 def test_invoices_are_deterministic_with_the_seed():
     first = _snapshot(3)
     assert first and _snapshot(3) == first
+
+
+def test_even_the_small_seed_has_an_appeal_won_on_a_line(seeded):
+    from legalops.appeals.models import AppealItem, AppealStatus, Decision
+
+    won = AppealItem.objects.filter(
+        appeal__status=AppealStatus.DECIDED, decision=Decision.REINSTATED
+    ).select_related("line", "appeal__invoice")
+    assert won, "the demo should show a reinstatement"
+    for item in won:
+        assert item.reinstated_minor == item.requested_minor > 0
+        # The line got back what was reinstated, so the invoice is no longer fully reduced there.
+        assert item.line.approved_minor >= item.reinstated_minor
+        assert item.appeal.invoice.state != State.APPEALED

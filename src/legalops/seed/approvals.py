@@ -78,7 +78,8 @@ def seed_approvals(ctx: SeedContext) -> None:
     for invoice in invoices:
         by_state[invoice.state].append(invoice)
     _routes(ctx, by_state[State.PENDING_APPROVAL])
-    _appeals(ctx, by_state[State.APPROVED_ADJUSTED], by_state[State.APPEALED], people)
+    settled = by_state[State.PAID] + by_state[State.SENT_TO_AP]
+    _appeals(ctx, by_state[State.APPROVED_ADJUSTED], by_state[State.APPEALED], settled, people)
     _ap(ctx, by_state[State.SENT_TO_AP] + by_state[State.PAID])
 
 
@@ -237,7 +238,11 @@ ANSWERS = {
 
 
 def _appeals(
-    ctx: SeedContext, adjusted: list[Invoice], appealed: list[Invoice], people: People
+    ctx: SeedContext,
+    adjusted: list[Invoice],
+    appealed: list[Invoice],
+    settled: list[Invoice],
+    people: People,
 ) -> None:
     already = set(Appeal.objects.values_list("invoice_id", flat=True))
     deadline = datetime.timedelta(days=AppealPolicy.objects.get(pk=1).deadline_days)
@@ -245,13 +250,21 @@ def _appeals(
     for invoice in appealed:  # an earlier step put them in `appealed`: give them an appeal
         if invoice.pk not in already:
             _file(ctx, invoice, _prior_state(invoice), people, changes, decide=False)
+    decided_any = False
     for invoice in adjusted:
         if invoice.pk in already or ctx.rng.random() >= APPEAL_SHARE:
             continue
         decided = invoice.decided_at or _moment(ctx.today)
         recent = ctx.today - decided.date() < deadline
         open_now = recent and ctx.rng.random() < OPEN_APPEAL_SHARE
-        _file(ctx, invoice, invoice.state, people, changes, decide=not open_now)
+        decided_any |= _file(ctx, invoice, invoice.state, people, changes, decide=not open_now)
+    if not decided_any:
+        # Small data sets may draw no decided appeal at all; the demo should still show an
+        # appeal won, so the reinstatement KPIs and the appeal pages have something to say.
+        spare = [i for i in adjusted + settled if i.pk not in already and not i.appeals.exists()]
+        for invoice in spare:
+            if _file(ctx, invoice, invoice.state, people, changes, decide=True, won=True):
+                break
     ctx.bulk("invoice state changes (appeals)", StateChange, changes)
 
 
@@ -268,10 +281,13 @@ def _file(
     changes: list[StateChange],
     *,
     decide: bool,
-) -> None:
+    won: bool = False,
+) -> bool:
+    """Files an appeal of some of the invoice's adjusted lines, decided unless `decide` is
+    false (`won`: its first item is reinstated in full); true if a decided appeal was filed."""
     lines = _adjusted_lines(invoice)
     if not lines:
-        return
+        return False
     filed = (invoice.decided_at or _moment(ctx.today)) + datetime.timedelta(
         days=ctx.rng.randint(2, 20)
     )
@@ -301,11 +317,11 @@ def _file(
         ctx.bulk("appeal items", AppealItem, items)
         Invoice.objects.filter(pk=invoice.pk).update(state=State.APPEALED)
         ctx.counts["appeals"] = ctx.counts.get("appeals", 0) + 1
-        return
+        return False
     reviewer = invoice.matter.lead_attorney or people.admin
     decided = min(filed + datetime.timedelta(days=ctx.rng.randint(3, 15)), _moment(ctx.today, 11))
-    for item in items:
-        _decide(ctx, item, reviewer, decided)
+    for n, item in enumerate(items):
+        _decide(ctx, item, reviewer, decided, Decision.REINSTATED if won and n == 0 else None)
     ctx.bulk("appeal items", AppealItem, items)
     totals_refresh(invoice)
     invoice.refresh_from_db()
@@ -314,12 +330,20 @@ def _file(
     changes.append(_change(invoice, State.APPEALED, back, decided, reviewer))
     Appeal.objects.filter(pk=appeal.pk).update(status=AppealStatus.DECIDED, decided_at=decided)
     ctx.counts["appeals"] = ctx.counts.get("appeals", 0) + 1
+    return True
 
 
-def _decide(ctx: SeedContext, item: AppealItem, reviewer: User, at: datetime.datetime) -> None:
-    decision = ctx.rng.choices(
-        [Decision.REINSTATED, Decision.PARTLY, Decision.UPHELD], [35, 25, 40]
-    )[0]
+def _decide(
+    ctx: SeedContext,
+    item: AppealItem,
+    reviewer: User,
+    at: datetime.datetime,
+    decision: Decision | None = None,
+) -> None:
+    decision = (
+        decision
+        or ctx.rng.choices([Decision.REINSTATED, Decision.PARTLY, Decision.UPHELD], [35, 25, 40])[0]
+    )
     back = {
         Decision.REINSTATED: item.requested_minor,
         Decision.PARTLY: item.requested_minor // 2,
