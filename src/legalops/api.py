@@ -22,6 +22,7 @@ from legalops.approvals.api import router as approvals_router
 from legalops.audit.api import router as audit_router
 from legalops.backtests.api import router as backtests_router
 from legalops.invoices.api import router as invoices_router
+from legalops.invoices.guidelines_api import router as guidelines_router
 from legalops.matters.api import router as matters_router
 from legalops.notifications.api import router as notifications_router
 from legalops.organization.api import router as organization_router
@@ -67,6 +68,7 @@ api.add_router("/", approvals_router)
 api.add_router("/", appeals_router)
 api.add_router("/", payables_router)
 api.add_router("/", notifications_router)
+api.add_router("/", guidelines_router)
 api.add_router("/", backtests_router)
 api.add_router("/", reports_router)
 

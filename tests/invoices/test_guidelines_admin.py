@@ -4,12 +4,11 @@ date, immutability, the engine's errors with line and key, audit events, and the
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from tests.invoices.guidelines_samples import ACME, june_15_2026  # noqa: F401
 
 from legalops.audit.models import AuditEvent
 from legalops.guidelines.config import parse_guidelines
@@ -23,19 +22,11 @@ from legalops.invoices.guidelines_diff import Change, Side, guidelines_diff
 from legalops.invoices.models import GuidelinesVersion
 from legalops.invoices.rulebook import guidelines_in_force, guidelines_load, guidelines_publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("june_15_2026")]
 
 TODAY = datetime.date(2026, 6, 15)
 
-BASE = """[guidelines]
-name = "Acme OCG"
-version = "2026.1"
-effective = 2026-01-01
-
-[rules.daily-hours-cap]
-action = "hold"
-max_hours = 10
-"""
+BASE = ACME
 
 # By hand from BASE: daily-hours-cap hold/10 -> reduce/12, long-entry switched off, an
 # override for firm A added, version label 2026.1 -> 2026.2.
@@ -55,12 +46,6 @@ enabled = false
 match = { law_firm_id = "36-1234567" }
 rules.daily-hours-cap = { max_hours = 14 }
 """
-
-
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel(datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 def events(name: str) -> list[AuditEvent]:

@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 import time_machine
 from django.urls import reverse
+from tests.invoices.guidelines_samples import june_15_2026  # noqa: F401
 
 from legalops.invoices.guidelines_admin import guidelines_draft_create
 from legalops.invoices.models import GuidelinesVersion
 from legalops.invoices.rulebook import guidelines_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("june_15_2026")]
 
 BASE = """[guidelines]
 name = "Acme OCG"
@@ -38,12 +39,6 @@ rules.long-entry = { max_hours = 6 }
 match = { matter_type = "litigation" }
 rules.block-billing = { reduce_percent = 30 }
 """
-
-
-@pytest.fixture(autouse=True)
-def _today() -> Any:
-    with time_machine.travel(datetime.datetime(2026, 6, 15, 12, tzinfo=datetime.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

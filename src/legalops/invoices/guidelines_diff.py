@@ -16,6 +16,8 @@ from legalops.guidelines.config import Guidelines, Override
 from legalops.guidelines.params import Param
 from legalops.guidelines.rules import BY_ID, CATALOGUE
 from legalops.invoices.guidelines_toml import field_text
+from legalops.invoices.models import GuidelinesVersion
+from legalops.invoices.rulebook import guidelines_of
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,12 @@ class Side:
     guidelines: Guidelines
     text: str  # the file as stored
     label: str  # how the unified diff names it
+
+
+def version_side(version: GuidelinesVersion) -> Side:
+    """A stored version as one side of a diff, labelled with its version, status and id."""
+    label = f"{version.version} ({version.status}, #{version.pk})"
+    return Side(guidelines_of(version), version.source, label)
 
 
 def guidelines_diff(old_side: Side, new_side: Side) -> GuidelinesDiff:

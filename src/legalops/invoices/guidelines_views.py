@@ -23,7 +23,7 @@ from legalops.core.typing import AuthedRequest
 from legalops.guidelines.config import parse_guidelines
 from legalops.guidelines.errors import ConfigError, Problem
 from legalops.invoices import guidelines_admin as admin
-from legalops.invoices.guidelines_diff import Side, guidelines_diff
+from legalops.invoices.guidelines_diff import guidelines_diff, version_side
 from legalops.invoices.guidelines_toml import (
     RuleFields,
     field_for,
@@ -213,18 +213,13 @@ def diff_view(request: AuthedRequest) -> HttpResponse:
     """Two versions side by side: `a` (older) and `b` (newer); b defaults to a's successor."""
     a = _version(request, _int(request.GET.get("a")))
     b = _version(request, _int(request.GET.get("b")))
-    diff = guidelines_diff(_side(a), _side(b))
+    diff = guidelines_diff(version_side(a), version_side(b))
     versions = [row.version for row in admin.guidelines_version_list(user=request.user)]
     return page(request, "diff.html", {"a": a, "b": b, "diff": diff, "versions": versions})
 
 
 def _int(value: str | None) -> int:
     return int(value) if value and value.isdigit() else 0
-
-
-def _side(version: GuidelinesVersion) -> Side:
-    label = f"{version.version} ({version.status}, #{version.pk})"
-    return Side(guidelines_of(version), version.source, label)
 
 
 @staff_required
