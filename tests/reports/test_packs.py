@@ -109,10 +109,10 @@ def test_each_recipient_gets_only_what_they_may_see(book, admin, attorney, mailo
     subscribe(admin, [admin, attorney], pdf=False)
     packs_send(actor=None, month=FEB)
     mine = mail_to(mailoutbox, attorney.email)[0]
-    (xlsx, _), = attachments(mine).values()
+    ((xlsx, _),) = attachments(mine).values()
     assert billed_in(xlsx) == 500.0  # M1 only: A2
     assert "Total billed: 500.00" in mine.body and "the matters counsel sees" in mine.body
-    (department, _), = attachments(mail_to(mailoutbox, admin.email)[0]).values()
+    ((department, _),) = attachments(mail_to(mailoutbox, admin.email)[0]).values()
     assert billed_in(department) == 1700.0
 
 
@@ -121,9 +121,9 @@ def test_year_to_date_and_the_filters(book, admin, firm_a, mailoutbox):
     subscribe(admin, [admin], name="Firm A", firm=firm_a, pdf=False)
     packs_send(actor=None, month=FEB)
     by_subject = {m.subject: m for m in mailoutbox}
-    (ytd, _), = attachments(by_subject["YTD: February 2026"]).values()
+    ((ytd, _),) = attachments(by_subject["YTD: February 2026"]).values()
     assert billed_in(ytd) == 3800.0  # January's A1 2,100.00 + February's 1,700.00
-    (firm, _), = attachments(by_subject["Firm A: February 2026"]).values()
+    ((firm, _),) = attachments(by_subject["Firm A: February 2026"]).values()
     assert billed_in(firm) == 500.0  # firm A in February: A2
     assert "firm Hale & Whitmore LLP" in by_subject["Firm A: February 2026"].body
 
