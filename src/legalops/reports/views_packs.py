@@ -102,7 +102,8 @@ def pack_pause_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _send_form() -> SendNowForm:
-    return SendNowForm(initial=SendNowForm.default(timezone.localdate()))
+    # auto_id off: the form is repeated on every row, and ids must be unique on the page
+    return SendNowForm(initial=SendNowForm.default(timezone.localdate()), auto_id=False)
 
 
 @require_POST
