@@ -35,6 +35,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("rollups", "rebuild the dashboards' monthly rollups (rollups rebuild)"),
     ("backtest", "replay a guidelines version over past invoices and report the difference"),
     ("export", "export reports: kpi --xlsx OUT [--from DATE] [--to DATE] (Excel with charts)"),
+    ("reports", "email scheduled report packs (reports send-packs [--month YYYY-MM] [--dry-run])"),
 ]
 # Commands that work without a database connection at all.
 NO_DATABASE = {
@@ -66,6 +67,7 @@ NEEDS_MIGRATED = {
     "export",
     "backtest",
     "rollups",
+    "reports",
 }
 
 

@@ -60,6 +60,7 @@ def test_help_lists_the_commands(tmp_path):
         "rollups",
         "backtest",
         "export",
+        "reports",
     ):
         assert f"  {command} " in result.stdout
 

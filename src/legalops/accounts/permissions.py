@@ -43,6 +43,7 @@ class Capability(StrEnum):
     MANAGE_PAYABLES = "manage_payables"
     # insight (issue 7)
     VIEW_REPORTS = "view_reports"
+    MANAGE_REPORTS = "manage_reports"  # scheduled report packs (who gets what, monthly)
 
 
 _STAFF = {
@@ -76,6 +77,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_ROUTING,
             Capability.MANAGE_PAYABLES,
             Capability.VIEW_REPORTS,
+            Capability.MANAGE_REPORTS,
         }
     ),
     # Attorneys manage the matters (and budgets) whose team they are on: the services check

@@ -128,6 +128,10 @@ class Event(StrEnum):
     MATTER_FIELD_UPDATED = "matter_field.updated"
     # insight (issue 7)
     ROLLUPS_REBUILT = "rollups.rebuilt"
+    REPORT_SUBSCRIPTION_CREATED = "report_subscription.created"
+    REPORT_SUBSCRIPTION_UPDATED = "report_subscription.updated"
+    REPORT_SUBSCRIPTION_DELETED = "report_subscription.deleted"
+    REPORT_PACKS_SENT = "report_packs.sent"
 
     @property
     def label(self) -> str:

@@ -7,5 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Insight"
 
     def ready(self) -> None:
-        # The KPI modules register their definitions in the registry when imported.
-        from legalops.reports import kpis  # noqa: F401
+        # The KPI modules register their definitions in the registry when imported, and the
+        # monthly report-pack job registers itself with the periodic schedule.
+        from legalops.reports import kpis, tasks  # noqa: F401

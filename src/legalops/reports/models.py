@@ -93,3 +93,112 @@ class StaffingMonth(RollupKey):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.bucket}"
+
+
+# Scheduled report packs (issue 7 item 6): a subscription says which dashboards go out, as
+# which files, to whom, with which filters and over which period; `reports.packs_mail` builds
+# each recipient's pack under that recipient's own permissions and records every send.
+
+
+class PackPeriod(models.TextChoices):
+    MONTH = "month", "The month"
+    YEAR_TO_DATE = "year_to_date", "Year to date (1 January to the month's end)"
+
+
+class ReportSubscription(models.Model):
+    name = models.CharField(max_length=120)
+    pages = models.JSONField(
+        default=list, help_text="Keys of the dashboards in the pack (reports.views_pages.PAGES)."
+    )
+    pdf = models.BooleanField(default=True, help_text="Attach the board pack as PDF.")
+    xlsx = models.BooleanField(default=False, help_text="Attach the Excel workbook.")
+    recipients = models.ManyToManyField(
+        "accounts.User", related_name="report_subscriptions", blank=True
+    )
+    period = models.CharField(max_length=16, choices=PackPeriod.choices, default=PackPeriod.MONTH)
+    # The dashboards' filters; empty means all. PROTECT: removing a firm must not silently widen
+    # a pack that was narrowed to it.
+    firm = models.ForeignKey(
+        "vendors.LawFirm", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    practice_area = models.ForeignKey(
+        "organization.PracticeArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    business_unit = models.ForeignKey(
+        "organization.BusinessUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    matter_type = models.CharField(max_length=16, blank=True, help_text="A matter type code.")
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_sent_month = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pdf=True) | models.Q(xlsx=True), name="report_pack_has_a_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SendStatus(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class ReportSend(models.Model):
+    """One recipient's pack of one month: claimed by inserting the row (the unique constraint
+    makes a month go out once per subscription and recipient, however often the job runs);
+    a failed or skipped send is retried by the next run, a sent one never."""
+
+    subscription = models.ForeignKey(
+        ReportSubscription, on_delete=models.CASCADE, related_name="sends"
+    )
+    recipient = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recipient_name = models.CharField(max_length=150)
+    address = models.CharField(max_length=254, blank=True)
+    month = models.DateField(help_text="First day of the month reported on.")
+    status = models.CharField(max_length=8, choices=SendStatus.choices)
+    detail = models.TextField(blank=True, help_text="The files sent, or why it failed.")
+    attempts = models.PositiveSmallIntegerField(default=1)
+    sent_by = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who pressed Send now; empty for the schedule and the command.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "recipient", "month"], name="report_send_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} {self.month:%Y-%m} to {self.recipient_name}: {self.status}"

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from legalops.accounts.decorators import capability_required
-from legalops.accounts.permissions import Capability
+from legalops.accounts.permissions import Capability, has_capability
 from legalops.core.typing import AuthedRequest
 from legalops.reports.exports.packs import page_report, page_tables, period_words
 from legalops.reports.exports.pdf import report_pdf
@@ -60,6 +60,7 @@ def dashboard_view(request: AuthedRequest, page: str = "overview") -> HttpRespon
         "tiles": tiles(spec, values_of(ctx.user, ctx.filters, spec.tiles), ctx.currency),
         "views": [_shown(table) for table in page_tables(spec, ctx)],
         "needing_data": kpis_needing_data() if spec.lists_needs else [],
+        "can_schedule": has_capability(request.user, Capability.MANAGE_REPORTS),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -136,6 +137,7 @@ def drill_view(request: AuthedRequest) -> HttpResponse:
         "page_obj": page,
         "base_query": _without(request.GET, "page"),
         "other_view": _without(request.GET, "page", "show") + ("" if show_lines else "&show=lines"),
+        "can_schedule": has_capability(request.user, Capability.MANAGE_REPORTS),
     }
     return render(request, "reports/drill.html", context)
 

@@ -4,6 +4,8 @@ dashboard's views). The Excel and PDF writers turn either into a file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils import timezone
 
 from legalops.reports.exports.tables import Report, Table
@@ -33,6 +35,32 @@ def page_report(page: Page, ctx: Context) -> Report:
 
 def page_tables(page: Page, ctx: Context) -> list[Table]:
     return [view.table(ctx) for view in page.views]
+
+
+def pages_report(pages: list[Page], ctx: Context, title: str, subtitle: str = "") -> Report:
+    """Several dashboards in one file (a scheduled report pack): each page's key figures, then
+    its views; a view two pages share appears once, and the definitions cover every KPI shown."""
+    tables: list[Table] = []
+    ids: list[str] = []
+    seen: set[str] = set()
+    for page in pages:
+        values = values_of(ctx.user, ctx.filters, page.tiles)
+        figures = key_figures(page.tiles, values, ctx.currency)
+        tables.append(
+            replace(figures, key=f"{page.key}-{figures.key}", title=f"{page.title} key figures")
+        )
+        for view in page.views:
+            if view.key not in seen:
+                seen.add(view.key)
+                tables.append(view.table(ctx))
+        ids += [k for k in page.kpi_ids() if k not in ids]
+    return Report(
+        title=title,
+        subtitle=subtitle or f"{period_words(ctx)} · {ctx.currency}",
+        tables=tables,
+        definitions=definitions(ids),
+        generated=timezone.now(),
+    )
 
 
 def kpi_pack(ctx: Context) -> Report:
