@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from legalops.accounts.models import User
 from legalops.matters.types import matter_type_choices
 from legalops.organization.selectors import business_unit_list, practice_area_list
 from legalops.reports.models import PackPeriod, ReportSubscription
@@ -48,6 +49,7 @@ class SubscriptionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipients"].queryset = report_recipient_choices()  # type: ignore[attr-defined]
+        self.fields["recipients"].label_from_instance = recipient_label  # type: ignore[attr-defined]
         types = matter_type_choices(inactive=True)
         self.fields["matter_type"].choices = [("", "All matter types"), *types]  # type: ignore[attr-defined]
 
@@ -55,6 +57,12 @@ class SubscriptionForm(forms.Form):
     def initial_from(subscription: ReportSubscription) -> dict[str, Any]:
         initial = {name: getattr(subscription, name) for name in FIELDS}
         return {**initial, "recipients": list(subscription.recipients.all())}
+
+
+def recipient_label(user: User) -> str:
+    """How a recipient reads in the form: name, role and the address the pack goes to."""
+    name = user.get_full_name() or user.get_username()
+    return f"{name} ({user.get_role_display()}, {user.email or 'no email address'})"
 
 
 class SendNowForm(forms.Form):
