@@ -298,3 +298,34 @@ def test_rate_change_and_annualised(cards: Any, admin: Any, firm_b: Any) -> None
 def test_outsiders_get_none_of_them(personas: Any, role: str, kpi: str) -> None:
     with pytest.raises(PermissionDenied):
         kpi_by(personas[role], Q1, kpi, "month")
+
+
+# --- on the dashboards -----------------------------------------------------------------------
+
+
+def test_the_matters_page_shows_cost_per_matter_by_type_and_accuracy(
+    client: Any, admin: Any, closed: Any
+) -> None:
+    client.force_login(admin)
+    params = {"period": "custom", "from": "2026-01-01", "to": "2026-03-31"}
+    response = client.get("/insight/matters/", params)
+    tiles = {t["id"]: t["value"] for t in response.context["tiles"]}
+    # M-1 1900.00 and M-3 0 closed in Q1; M-3 (opened 01-15, no firm) of M-1, M-2, M-3 opened
+    assert (tiles["cost_per_matter"], tiles["work_kept_in_house"]) == ("950.00 USD", "33.3%")
+    assert tiles["accrual_accuracy"] == "—"  # no accruals: nothing to divide
+    view = next(v for v in response.context["views"] if v["table"].key == "matter-type-cost")
+    assert view["table"].rows == [
+        ("Advisory", 0, Decimal("1")),
+        ("Litigation", 190000, Decimal("0")),
+    ]
+    assert "d_matter_type=advisory" in view["rows"][0]["link"]
+
+
+def test_the_rates_page_shows_rate_changes(client: Any, admin: Any, cards: Any) -> None:
+    client.force_login(admin)
+    params = {"period": "custom", "from": "2026-01-01", "to": "2026-03-31"}
+    response = client.get("/insight/rates/", params)
+    tiles = {t["id"]: t["value"] for t in response.context["tiles"]}
+    assert (tiles["rate_change_pct"], tiles["rate_change_annualised_pct"]) == ("10.3%", "8.4%")
+    spend = client.get("/insight/spend/", params)
+    assert any(t["id"] == "afa_share" for t in spend.context["tiles"])
