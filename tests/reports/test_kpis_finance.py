@@ -354,3 +354,41 @@ def test_the_fast_annualised_change_is_the_rate_requests_figure() -> None:
         except InvalidOperation:
             expected = None
         assert RateChange(1, "partner", prior, new, start, end).annualised_pct() == expected
+
+
+# --- amounts without an FX rate --------------------------------------------------------------
+
+
+def test_amounts_without_an_fx_rate_are_announced_not_silent(
+    book: Any, admin: Any, attorney: Any, client: Any
+) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from legalops.organization.models import FxRate
+    from legalops.reports.rollups import rebuild
+
+    args = ("kpi", "--from", "2026-01-01", "--to", "2026-03-31", "--json")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    assert err.getvalue() == ""  # every amount converted
+    FxRate.objects.filter(base_id="EUR", date=D(2026, 2, 1)).delete()
+    FxRate.objects.filter(base_id="EUR").update(date=D(2026, 3, 1))  # after B1's date
+    rebuild()
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    report = json.loads(out.getvalue())  # stdout: still exactly the JSON object
+    assert report["kpis"]["total_billed"] == "2600.00"  # B1 left out
+    assert err.getvalue().strip() == (
+        "warning: Amounts in EUR invoiced in 2026-02 (1 firm, matter and invoice date) are "
+        "left out of the money KPIs: no EUR to USD FX rate on or before their invoice date. "
+        "Add the rate (Admin > Organization > FX rates), then run `legalops rollups rebuild`."
+    )
+    client.force_login(admin)
+    html = client.get("/insight/", {"period": "all"}).content.decode()
+    assert 'data-testid="fx-warning">Amounts in EUR invoiced in 2026-02' in html
+    # the attorney's scope (M-1, all USD) has nothing left out
+    client.force_login(attorney)
+    assert "fx-warning" not in client.get("/insight/", {"period": "all"}).content.decode()

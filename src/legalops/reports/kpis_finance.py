@@ -162,9 +162,9 @@ def _billed_by_work_month(
         invoice_date__gte=months[0],
         state__in=BILLED_STATES,
     )
-    info = {
-        pk: rest
-        for pk, *rest in invoices.values_list(
+    info: dict[int, tuple[int, int, str, datetime.date]] = {
+        pk: (matter_id, firm_id, currency, day)
+        for pk, matter_id, firm_id, currency, day in invoices.values_list(
             "pk", "matter_id", "firm_id", "currency", "invoice_date"
         )
     }
@@ -185,7 +185,7 @@ def _billed_by_work_month(
         matter_id, firm_id, currency, invoice_date = info[invoice_id]
         for month, amount in zip(months, per_month, strict=True):
             # Work billed before its month (a misdated line) is not "later" billing.
-            key = (matter_id, firm_id, month)
+            key: WorkKey = (matter_id, firm_id, month)
             if amount and key in wanted and invoice_date >= month:
                 out[key] += converter.convert(amount, currency, invoice_date) or 0
     return dict(out)
