@@ -195,7 +195,7 @@ _kpi(
     "accrual_accuracy",
     "Accrual accuracy (error)",
     "Sum over the accruals of the periods whose month is in the period (one per matter, firm "
-    "and month) of |accrued - later billed| / sum of later billed (0 is a perfect accrual). "
+    "and month) of abs(accrued - later billed) / sum of later billed (0 is a perfect accrual). "
     "Accrued: the firm's 'current period unbilled' amount, converted at the month's last day. "
     "Later billed: fees and expenses (before tax) of that firm on that matter for work dated "
     "in that month (an undated line: its invoice date), on invoices not rejected, resubmitted "
