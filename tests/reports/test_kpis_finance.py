@@ -122,6 +122,17 @@ def test_accrual_accuracy_follows_the_filters_and_the_attorneys_scope(
     assert kpi_values(attorney, Q1)["accrual_accuracy"] == Decimal("0.0968")
 
 
+def test_an_amount_without_an_fx_rate_leaves_its_accrual_out(accrued: Any, admin: Any) -> None:
+    from legalops.organization.models import FxRate
+
+    # February M-2 B accrued in USD (1080.00), but B1 (EUR) cannot be converted any more:
+    # that accrual is left out rather than compared with nothing billed.
+    Accrual.objects.filter(currency="EUR").update(currency="USD", current_minor=108000)
+    FxRate.objects.all().delete()
+    # (200 + 100 + 500) / (2300 + 800 + 0) = 0.25806
+    assert kpi_values(admin, Q1)["accrual_accuracy"] == Decimal("0.2581")
+
+
 def test_no_accruals_give_no_accuracy(book: Any, admin: Any) -> None:
     assert kpi_values(admin, Q1)["accrual_accuracy"] is None
 

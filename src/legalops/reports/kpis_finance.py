@@ -26,7 +26,7 @@ from legalops.invoices.hooks import BILLED_STATES
 from legalops.invoices.models import Invoice, InvoiceLine
 from legalops.matters.models import Accrual, FeeArrangement, MatterFirm
 from legalops.reports.kpis_common import group_key, ratio, with_total
-from legalops.reports.kpis_ops import matters_in_scope
+from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope
 from legalops.reports.kpis_spend import BILLED, SPENT
 from legalops.reports.models import InvoiceMonth
 from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
@@ -34,13 +34,13 @@ from legalops.reports.rollups import Converter, month_of
 from legalops.reports.selectors import (
     DIMENSION_FIELDS,
     bucket_of,
+    month_bounds,
     reporting_currency,
     scoped,
 )
 from legalops.vendors import impact
 from legalops.vendors.models import Rate
 
-MATTER_DIMENSIONS = ("practice_area", "business_unit", "matter_type", "month")
 # Where a dimension lives on a matter row (`Matter.objects.values(...)`).
 _MATTER_FIELDS = {
     "practice_area": "practice_area_id",
@@ -65,26 +65,16 @@ def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: A
 
 
 def _month_end(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return month_bounds(month)[1]
 
 
-def _in_months(query: Query, field: str) -> Q:
-    """`field` (a month's first day) within the period; a period starting mid-month counts
-    that whole month."""
+def _in_period(query: Query, field: str, *, months: bool = False) -> Q:
+    """`field` within the period; with `months` the field is a month's first day and a period
+    starting mid-month counts that whole month."""
     f = query.filters
     q = Q()
     if f.date_from:
-        q &= Q(**{f"{field}__gte": f.date_from.replace(day=1)})
-    if f.date_to:
-        q &= Q(**{f"{field}__lte": f.date_to})
-    return q
-
-
-def _in_days(query: Query, field: str) -> Q:
-    f = query.filters
-    q = Q()
-    if f.date_from:
-        q &= Q(**{f"{field}__gte": f.date_from})
+        q &= Q(**{f"{field}__gte": f.date_from.replace(day=1) if months else f.date_from})
     if f.date_to:
         q &= Q(**{f"{field}__lte": f.date_to})
     return q
@@ -108,11 +98,12 @@ def accrual_accuracy(query: Query) -> dict[Key, Value]:
     for row in rows:
         work: WorkKey = (row["matter_id"], row["firm_id"], row["month"])
         accrued = converter.convert(row["current_minor"], row["currency"], _month_end(work[2]))
-        if accrued is None:
-            continue  # no FX rate for the accrual's month: left out, as rollups leave it
+        amount = billed.get(work, 0)
+        if accrued is None or amount is None:
+            continue  # an amount without an FX rate: left out, never guessed
         key = _accrual_key(query, row)
-        off[key] += abs(accrued - billed.get(work, 0))
-        later[key] += billed.get(work, 0)
+        off[key] += abs(accrued - amount)
+        later[key] += amount
     return with_total(query, {k: ratio(off[k], later[k]) for k in off}, None)
 
 
@@ -128,7 +119,7 @@ def _accruals(query: Query) -> QuerySet[Accrual]:
     """The accruals of the periods whose month is in the period, on matters in scope (the
     firm filter: that firm's accruals)."""
     rows = Accrual.objects.filter(
-        _in_months(query, "period__month"), matter__in=matters_in_scope(query)
+        _in_period(query, "period__month", months=True), matter__in=matters_in_scope(query)
     )
     if query.filters.firm_ids:
         rows = rows.filter(firm_id__in=query.filters.firm_ids)
@@ -144,7 +135,7 @@ def _accrual_fields(query: Query) -> list[str]:
 
 def _billed_by_work_month(
     accruals: QuerySet[Accrual], rows: list[dict[str, Any]], converter: Converter
-) -> dict[WorkKey, int]:
+) -> dict[WorkKey, int | None]:
     """Fees and expenses (lines before tax, adjustment lines included) billed per matter, firm
     and month of the work (the line's date; an undated line the invoice date) on invoices not
     rejected, resubmitted or voided, dated on or after the work month's first day; the amounts
@@ -152,7 +143,8 @@ def _billed_by_work_month(
     them. Two queries: the invoices of the accruing matters dated from the first accrued month
     on, and their lines summed per invoice with one conditional sum per accrued month (one row
     per invoice; grouping lines by work month or day in SQL cost five times as much on
-    SQLite, where date truncation and date conversion run in Python per row)."""
+    SQLite, where date truncation and date conversion run in Python per row). None for a
+    month with an amount that has no FX rate."""
     if not rows:
         return {}
     months = sorted({row["month"] for row in rows})
@@ -180,15 +172,17 @@ def _billed_by_work_month(
         .values_list("invoice_id", *sums)
         .order_by()
     )
-    out: dict[WorkKey, int] = defaultdict(int)
+    out: dict[WorkKey, int | None] = {}
     for invoice_id, *per_month in lines.iterator(chunk_size=5000):
         matter_id, firm_id, currency, invoice_date = info[invoice_id]
         for month, amount in zip(months, per_month, strict=True):
             # Work billed before its month (a misdated line) is not "later" billing.
             key: WorkKey = (matter_id, firm_id, month)
             if amount and key in wanted and invoice_date >= month:
-                out[key] += converter.convert(amount, currency, invoice_date) or 0
-    return dict(out)
+                converted = converter.convert(amount, currency, invoice_date)
+                known = out.get(key, 0)
+                out[key] = None if converted is None or known is None else known + converted
+    return out
 
 
 _kpi(
@@ -260,7 +254,7 @@ def _matter_fields(query: Query, day: str) -> list[str]:
 
 
 def cost_per_matter(query: Query) -> dict[Key, Value]:
-    closed = matters_in_scope(query).filter(_in_days(query, "closed_on"), closed_on__isnull=False)
+    closed = matters_in_scope(query).filter(_in_period(query, "closed_on"), closed_on__isnull=False)
     spend_rows = scoped(
         InvoiceMonth.objects.filter(matter__in=closed),
         query.user,
@@ -306,7 +300,7 @@ _kpi(
 
 def work_kept_in_house(query: Query) -> dict[Key, Value]:
     anyfirm = Query(user=query.user, filters=dataclasses.replace(query.filters, firm_ids=()))
-    opened = matters_in_scope(anyfirm).filter(_in_days(query, "opened_on"))
+    opened = matters_in_scope(anyfirm).filter(_in_period(query, "opened_on"))
     kept: dict[Key, int] = defaultdict(int)
     counts: dict[Key, int] = defaultdict(int)
     rows = opened.annotate(
