@@ -371,7 +371,7 @@ def test_the_fast_annualised_change_is_the_rate_requests_figure() -> None:
 
 
 def test_amounts_without_an_fx_rate_are_announced_not_silent(
-    book: Any, admin: Any, attorney: Any, client: Any
+    book: Any, admin: Any, attorney: Any, client: Any, tmp_path: Any
 ) -> None:
     import io
     import json
@@ -397,6 +397,9 @@ def test_amounts_without_an_fx_rate_are_announced_not_silent(
         "left out of the money KPIs: no EUR to USD FX rate on or before their invoice date. "
         "Add the rate (Admin > Organization > FX rates), then run `legalops rollups rebuild`."
     )
+    err = io.StringIO()
+    call_command("export", "kpi", "--xlsx", str(tmp_path / "kpi.xlsx"), stderr=err)
+    assert "warning: Amounts in EUR invoiced in 2026-02" in err.getvalue()
     client.force_login(admin)
     html = client.get("/insight/", {"period": "all"}).content.decode()
     assert 'data-testid="fx-warning">Amounts in EUR invoiced in 2026-02' in html

@@ -39,7 +39,8 @@ in `GET /api/v1/kpis` comes from one definition in the KPI registry
 - **Filters** everywhere: period, firm, practice area, business unit, matter type (a
   definition says when one of them does not apply).
 - **Missing FX rates**: amounts without an FX rate on or before their date are left out,
-  never guessed; `legalops kpi` says which on stderr and the dashboards in a note.
+  never guessed; `legalops kpi` and `legalops export kpi` say which on stderr, the dashboards
+  in a note.
 """
 
 
