@@ -58,10 +58,10 @@ def dashboard_view(request: AuthedRequest, page: str = "overview") -> HttpRespon
         "query": urlencode(ctx.query),
         "currency": ctx.currency,
         "period": period_words(ctx),
+        "fx_warnings": fx_warnings(ctx.user, ctx.filters),
         "tiles": tiles(spec, values_of(ctx.user, ctx.filters, spec.tiles), ctx.currency),
         "views": [_shown(table) for table in page_tables(spec, ctx)],
         "needing_data": kpis_needing_data() if spec.lists_needs else [],
-        "fx_warnings": fx_warnings(ctx.user, ctx.filters),
     }
     return render(request, "reports/dashboard.html", context)
 
