@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -64,6 +65,7 @@ def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: A
     )
 
 
+@functools.cache
 def _month_end(month: datetime.date) -> datetime.date:
     return month_bounds(month)[1]
 
