@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from python_calamine import CalamineWorkbook
 from tests.factories import MatterFactory, TimekeeperFactory
 from tests.reports.dataset import D, at, invoice
 
@@ -330,6 +332,23 @@ def test_the_matters_page_shows_cost_per_matter_by_type_and_accuracy(
         ("Litigation", 190000, Decimal("0")),
     ]
     assert "d_matter_type=advisory" in view["rows"][0]["link"]
+    # an investigation closed in Q1 but opened before it: a cost, no in-house share
+    MatterFactory(
+        matter_type="investigation",
+        opened_on=D(2025, 6, 1),
+        status="closed",
+        closed_on=D(2026, 3, 1),
+    )
+    for fmt in ("xlsx", "pdf"):
+        assert client.get(f"/insight/matters/export.{fmt}", params).status_code == 200
+    sheet = (
+        CalamineWorkbook.from_filelike(
+            io.BytesIO(client.get("/insight/matters/export.xlsx", params).content)
+        )
+        .get_sheet_by_name("Cost of resolution and work kep")
+        .to_python()
+    )
+    assert ["Investigation", 0.0, ""] in sheet
 
 
 def test_the_rates_page_shows_rate_changes(client: Any, admin: Any, cards: Any) -> None:
