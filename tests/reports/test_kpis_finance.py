@@ -120,6 +120,15 @@ def test_accrual_accuracy_follows_the_filters_and_the_attorneys_scope(
         practice_area_ids=(accrued["m2"].practice_area_id,),
     )
     assert kpi_values(admin, patents)["accrual_accuracy"] == Decimal("0.5167")  # 620 / 1200
+    assert by(admin, Q1, "accrual_accuracy", "practice_area") == {
+        "Litigation": Decimal("0.0968"),  # M-1: 300 / 3100
+        "Patents": Decimal("0.5167"),  # M-2
+    }
+    by_matter = kpi_by(admin, Q1, "accrual_accuracy", "matter")
+    assert {r.label[:3]: r.value for r in by_matter} == {
+        "M-1": Decimal("0.0968"),
+        "M-2": Decimal("0.5167"),
+    }
     # the attorney leads M-1 only: (200 + 100) / (2300 + 800) = 0.09677
     assert kpi_values(attorney, Q1)["accrual_accuracy"] == Decimal("0.0968")
 
