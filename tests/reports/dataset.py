@@ -39,7 +39,8 @@ def invoice(
 ) -> Invoice:
     """An invoice with its lines; totals are the sums of the lines (no tax). A line is a dict:
     billed (minor), approved (default billed), hours, kind ("F"/"E"), cls, timekeeper, flags,
-    reduced (an adjustment of -reduced), reinstated (given back on appeal)."""
+    reduced (an adjustment of -reduced), reinstated (given back on appeal), date (the work
+    date; none by default)."""
     billed = sum(line["billed"] for line in lines)
     approved = sum(_approved(line) for line in lines)
     fees = sum(line["billed"] for line in lines if line.get("kind", "F") == "F")
@@ -75,6 +76,7 @@ def _line(invoice: Invoice, index: int, line: dict[str, Any]) -> None:
         index=index,
         line_item_number=str(index + 1),
         kind=kind,
+        date=line.get("date"),
         units=Decimal(line.get("hours", "1")),
         billed_total=Decimal(line["billed"]) / 100,
         billed_minor=line["billed"],

@@ -20,3 +20,10 @@ def test_every_kpi_is_listed_and_missing_data_is_said() -> None:
         assert f"(`{kpi.id}`)" in text
         if kpi.needs:
             assert kpi.needs in text
+
+
+def test_every_row_of_the_tables_has_four_cells() -> None:
+    """A "|" inside a formula (e.g. |a - b| for an absolute value) would split its cell."""
+    for line in DOC.read_text().splitlines():
+        if line.startswith("| ") and "(`" in line:
+            assert line.count("|") == 5, line[:80]

@@ -3,6 +3,7 @@ docs and the CLI list them)."""
 
 from legalops.reports import (
     kpis_budget,  # noqa: F401
+    kpis_finance,  # noqa: F401
     kpis_matters,  # noqa: F401
     kpis_needs,  # noqa: F401
     kpis_ops,  # noqa: F401

@@ -36,7 +36,11 @@ in `GET /api/v1/kpis` comes from one definition in the KPI registry
   whole month.
 - **Who sees what**: admins and approvers the whole department; attorneys the matters they lead
   or are on the team of; firm users and requesters nothing.
-- **Filters** everywhere: period, firm, practice area, business unit, matter type.
+- **Filters** everywhere: period, firm, practice area, business unit, matter type (a
+  definition says when one of them does not apply).
+- **Missing FX rates**: amounts without an FX rate on or before their date are left out,
+  never guessed; `legalops kpi` and `legalops export kpi` say which on stderr, the dashboards
+  in a note.
 """
 
 

@@ -7,6 +7,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Max, Min, Sum
+
 from legalops.accounts.models import User
 from legalops.core.money import format_minor
 from legalops.reports.models import InvoiceMonth
@@ -111,3 +113,32 @@ def kpi_report(user: User | None, filters: Filters, by: str | None = None) -> di
             for key, label, row in table
         ]
     return report
+
+
+def fx_warnings(user: User | None, filters: Filters) -> list[str]:
+    """One sentence per invoice currency with amounts the money KPIs leave out because no FX
+    rate to the reporting currency exists on or before their invoice date (the rollups count
+    them in `unconverted`). Not part of the spec/cli.md object: the CLI prints these on stderr
+    and the dashboards show them as a note."""
+    rows = (
+        scoped(InvoiceMonth.objects.filter(unconverted__gt=0), user, filters, date_field="month")
+        .values("currency")
+        .annotate(groups=Sum("unconverted"), first=Min("month"), last=Max("month"))
+        .order_by("currency")
+    )
+    target = reporting_currency()
+    out = []
+    for row in rows:
+        months = f"{row['first']:%Y-%m}" + (
+            f" to {row['last']:%Y-%m}" if row["last"] != row["first"] else ""
+        )
+        groups = f"{row['groups']} firm, matter and invoice date" + (
+            "s" if row["groups"] != 1 else ""
+        )
+        out.append(
+            f"Amounts in {row['currency']} invoiced in {months} ({groups}) are left out of the "
+            f"money KPIs: no {row['currency']} to {target} FX rate on or before their invoice "
+            "date. Add the rate (Admin > Organization > FX rates), then run "
+            "`legalops rollups rebuild`."
+        )
+    return out

@@ -22,6 +22,7 @@ from legalops.reports.exports.pdf import report_pdf
 from legalops.reports.exports.tables import Table, cell_text, chart_data
 from legalops.reports.exports.xlsx import report_xlsx
 from legalops.reports.forms import FilterForm
+from legalops.reports.kpis_report import fx_warnings
 from legalops.reports.registry import DIMENSIONS, FilterError, drill_invoices, drill_lines
 from legalops.reports.selectors import BUCKET_LABELS, dimension_labels, reporting_currency
 from legalops.reports.views_build import DRILL_PREFIX, Context, values_of
@@ -57,6 +58,7 @@ def dashboard_view(request: AuthedRequest, page: str = "overview") -> HttpRespon
         "query": urlencode(ctx.query),
         "currency": ctx.currency,
         "period": period_words(ctx),
+        "fx_warnings": fx_warnings(ctx.user, ctx.filters),
         "tiles": tiles(spec, values_of(ctx.user, ctx.filters, spec.tiles), ctx.currency),
         "views": [_shown(table) for table in page_tables(spec, ctx)],
         "needing_data": kpis_needing_data() if spec.lists_needs else [],

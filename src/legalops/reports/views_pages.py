@@ -153,6 +153,7 @@ SPEND = Page(
         "hours_billed",
         "invoice_count",
         "line_count",
+        "afa_share",
     ),
     views=(
         trend(
@@ -196,7 +197,15 @@ RATES = Page(
     "Rates",
     "What an hour costs: billed (blended) against approved (realized) rates over time, by "
     "timekeeper classification, firm and practice area, and who does the work.",
-    tiles=("blended_rate", "realized_rate", "hours_billed", "leverage", "staffing_mix"),
+    tiles=(
+        "blended_rate",
+        "realized_rate",
+        "hours_billed",
+        "leverage",
+        "staffing_mix",
+        "rate_change_pct",
+        "rate_change_annualised_pct",
+    ),
     views=(
         trend("rate-trend", "Billed and approved hourly rate by month", _RATES),
         split(
@@ -216,6 +225,13 @@ RATES = Page(
         split("rate-by-firm", "Rates by firm", (*_RATES, "hours_billed"), "firm", "bar"),
         split("rate-by-practice-area", "Rates by practice area", _RATES, "practice_area", "column"),
         shares("staffing", "Staffing mix (share of fee hours)", "staffing_mix"),
+        split(
+            "rate-change-by-classification",
+            "Approved rate changes by timekeeper classification",
+            ("rate_change_pct", "rate_change_annualised_pct"),
+            "classification",
+            "column",
+        ),
     ),
 )
 FIRMS = Page(
@@ -291,6 +307,9 @@ MATTERS = Page(
         "matter_cycle_time_days_median",
         "open_matter_age_days_median",
         "accrual_compliance",
+        "accrual_accuracy",
+        "cost_per_matter",
+        "work_kept_in_house",
     ),
     views=(
         split(
@@ -321,6 +340,13 @@ MATTERS = Page(
             "Cycle time and open-matter age by practice area",
             _AGES,
             "practice_area",
+            "column",
+        ),
+        split(
+            "matter-type-cost",
+            "Cost of resolution and work kept in house by matter type",
+            ("cost_per_matter", "work_kept_in_house"),
+            "matter_type",
             "column",
         ),
         trend(

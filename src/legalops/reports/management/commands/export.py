@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from legalops.reports.exports.packs import kpi_pack
 from legalops.reports.exports.xlsx import report_xlsx
+from legalops.reports.kpis_report import fx_warnings
 from legalops.reports.registry import FilterError, Filters
 from legalops.reports.selectors import reporting_currency
 from legalops.reports.views_build import Context
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{out}: cannot write: {exc.strerror}", returncode=2) from None
         seconds = time.perf_counter() - started
+        for warning in fx_warnings(None, filters):
+            self.stderr.write(f"warning: {warning}")
         self.stdout.write(f"wrote {out} ({len(data):,} bytes) in {seconds:.1f} s")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from legalops.reports.kpis_report import BY, kpi_report
+from legalops.reports.kpis_report import BY, fx_warnings, kpi_report
 from legalops.reports.registry import REGISTRY, FilterError, Filters, Kpi
 
 
@@ -31,6 +31,9 @@ class Command(BaseCommand):
             raise CommandError(
                 str(exc).replace("from:", "--from:").replace("to:", "--to:"), returncode=2
             ) from None
+        # On stderr: the JSON on stdout stays exactly the spec/cli.md object.
+        for warning in fx_warnings(None, filters):
+            self.stderr.write(f"warning: {warning}")
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
             return

@@ -1,0 +1,474 @@
+"""Finance and panel-economics KPIs of reference/market-and-kpis.md §5.4 that the rollups alone
+cannot give: accrual accuracy (accruals against the work later billed for the same month),
+the share of fees under alternative fee arrangements, cost per closed matter, the change of
+approved rates between consecutive rate-card periods, and the share of matters kept in house.
+
+Each reads the smallest source that answers it (named in `reads`): the invoice rollups where
+the invoice date is the right date, one grouped query over invoice lines where the work date
+is, the rate cards and the matters otherwise. Scope and filters as everywhere: attorneys see
+their matters' numbers; a filter that cannot apply to a KPI is named in its formula.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import connection
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr, TruncMonth
+
+from legalops.invoices.hooks import BILLED_STATES
+from legalops.invoices.models import Invoice, InvoiceLine
+from legalops.matters.models import Accrual, FeeArrangement, MatterFirm
+from legalops.reports.kpis_common import group_key, ratio, with_total
+from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope
+from legalops.reports.kpis_spend import BILLED, SPENT
+from legalops.reports.models import InvoiceMonth
+from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
+from legalops.reports.rollups import Converter, month_of
+from legalops.reports.selectors import (
+    DIMENSION_FIELDS,
+    bucket_of,
+    month_bounds,
+    reporting_currency,
+    scoped,
+)
+from legalops.vendors import impact
+from legalops.vendors.models import Rate
+
+# Where a dimension lives on a matter row (`Matter.objects.values(...)`).
+_MATTER_FIELDS = {
+    "practice_area": "practice_area_id",
+    "business_unit": "business_unit_id",
+    "matter_type": "matter_type",
+}
+
+
+def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: Any) -> None:
+    register(
+        Kpi(
+            id=kpi_id,
+            name=name,
+            formula=formula,
+            unit=unit,
+            reads=kw.pop("reads"),
+            dimensions=kw.pop("dimensions"),
+            compute=compute,
+            section=kw.pop("section"),
+        )
+    )
+
+
+@functools.cache
+def _month_end(month: datetime.date) -> datetime.date:
+    return month_bounds(month)[1]
+
+
+def _in_period(query: Query, field: str, *, months: bool = False) -> Q:
+    """`field` within the period; with `months` the field is a month's first day and a period
+    starting mid-month counts that whole month."""
+    f = query.filters
+    q = Q()
+    if f.date_from:
+        q &= Q(**{f"{field}__gte": f.date_from.replace(day=1) if months else f.date_from})
+    if f.date_to:
+        q &= Q(**{f"{field}__lte": f.date_to})
+    return q
+
+
+# --- accrual accuracy ------------------------------------------------------------------------
+
+# (matter id, firm id, first day of the work month)
+WorkKey = tuple[int, int, datetime.date]
+
+
+def accrual_accuracy(query: Query) -> dict[Key, Value]:
+    """Per accrual in scope (one matter, firm and month): |accrued - later billed|, summed
+    per group, over the later billed amounts summed per group."""
+    converter = Converter(reporting_currency())
+    accruals = _accruals(query)
+    rows = list(accruals.values(*_accrual_fields(query)))
+    billed = _billed_by_work_month(accruals, rows, converter)
+    off: dict[Key, int] = defaultdict(int)
+    later: dict[Key, int] = defaultdict(int)
+    for row in rows:
+        work: WorkKey = (row["matter_id"], row["firm_id"], row["month"])
+        accrued = converter.convert(row["current_minor"], row["currency"], _month_end(work[2]))
+        amount = billed.get(work, 0)
+        if accrued is None or amount is None:
+            continue  # an amount without an FX rate: left out, never guessed
+        key = _accrual_key(query, row)
+        off[key] += abs(accrued - amount)
+        later[key] += amount
+    return with_total(query, {k: ratio(off[k], later[k]) for k in off}, None)
+
+
+def _accrual_key(query: Query, row: dict[str, Any]) -> Key:
+    if query.group is None:
+        return None
+    if query.group == "month":
+        return row["month"]
+    return group_key(row["group"])
+
+
+def _accruals(query: Query) -> QuerySet[Accrual]:
+    """The accruals of the periods whose month is in the period, on matters in scope (the
+    firm filter: that firm's accruals)."""
+    rows = Accrual.objects.filter(
+        _in_period(query, "period__month", months=True), matter__in=matters_in_scope(query)
+    )
+    if query.filters.firm_ids:
+        rows = rows.filter(firm_id__in=query.filters.firm_ids)
+    if query.group and query.group != "month":
+        rows = rows.annotate(group=F(DIMENSION_FIELDS[query.group]))
+    return rows.annotate(month=F("period__month"))
+
+
+def _accrual_fields(query: Query) -> list[str]:
+    fields = ["matter_id", "firm_id", "current_minor", "currency", "month"]
+    return fields + (["group"] if query.group and query.group != "month" else [])
+
+
+def _billed_by_work_month(
+    accruals: QuerySet[Accrual], rows: list[dict[str, Any]], converter: Converter
+) -> dict[WorkKey, int | None]:
+    """Fees and expenses (lines before tax, adjustment lines included) billed per matter, firm
+    and month of the work (the line's date; an undated line the invoice date) on invoices not
+    rejected, resubmitted or voided, dated on or after the work month's first day; the amounts
+    of one matter, firm, currency and invoice date converted together at that date's rate, as
+    the rollups convert them. None for a month with an amount that has no FX rate.
+
+    Two queries: the invoices of the accruing matters dated from the first accrued month on,
+    and their lines summed per invoice and work month (about one row per invoice). The cost
+    grows with the lines read (bench/finance_kpis_bench.py): at a million lines and five
+    years of monthly accruals, 1.3 s of CPU on SQLite and 2.2 s on PostgreSQL for the whole
+    period, 0.6 to 1.1 s for the last twelve months; a rollup by work month would make it
+    independent of the lines."""
+    if not rows:
+        return {}
+    first = min(row["month"] for row in rows)
+    wanted = {(row["matter_id"], row["firm_id"], row["month"]) for row in rows}
+    invoices = Invoice.objects.filter(
+        matter_id__in=accruals.values("matter_id"),
+        invoice_date__gte=first,
+        state__in=BILLED_STATES,
+    )
+    info: dict[int, tuple[int, int, str, datetime.date]] = {
+        pk: (matter_id, firm_id, currency, day)
+        for pk, matter_id, firm_id, currency, day in invoices.values_list(
+            "pk", "matter_id", "firm_id", "currency", "invoice_date"
+        )
+    }
+    lines = (
+        InvoiceLine.objects.filter(invoice__in=invoices)
+        .annotate(work_month=_month_of(Coalesce("date", "invoice__invoice_date")))
+        .values("invoice_id", "work_month")
+        .annotate(billed=Sum("billed_minor"))
+        .values_list("invoice_id", "work_month", "billed")
+        .order_by()
+    )
+    native: dict[tuple[WorkKey, str, datetime.date], int] = defaultdict(int)
+    for invoice_id, work_month, amount in lines.iterator(chunk_size=5000):
+        matter_id, firm_id, currency, invoice_date = info[invoice_id]
+        month = _first_day(work_month)
+        key: WorkKey = (matter_id, firm_id, month)
+        # Work billed before its month (a misdated line) is not "later" billing.
+        if amount and key in wanted and invoice_date >= month:
+            native[(key, currency, invoice_date)] += amount
+    out: dict[WorkKey, int | None] = {}
+    for (key, currency, invoice_date), amount in native.items():
+        converted = converter.convert(amount, currency, invoice_date)
+        known = out.get(key, 0)
+        out[key] = None if converted is None or known is None else known + converted
+    return out
+
+
+def _month_of(day: Any) -> Any:
+    """The month of a date column in SQL. SQLite keeps dates as ISO text, so its first seven
+    characters are the month, computed natively; Django's TruncMonth calls a Python function
+    per row there (five times the time at a million lines). PostgreSQL truncates natively."""
+    if connection.vendor == "sqlite":
+        return Substr(day, 1, 7)
+    return TruncMonth(day, output_field=DateField())
+
+
+@functools.cache
+def _first_day(month: datetime.date | datetime.datetime | str) -> datetime.date:
+    """A month as `_month_of` gives it ("2026-03" on SQLite) -> its first day."""
+    if isinstance(month, str):
+        return datetime.date(int(month[:4]), int(month[5:7]), 1)
+    return month_of(month.date() if isinstance(month, datetime.datetime) else month)
+
+
+_kpi(
+    "accrual_accuracy",
+    "Accrual accuracy (error)",
+    "Sum over the accruals of the periods whose month is in the period (one per matter, firm "
+    "and month) of abs(accrued - later billed) / sum of later billed (0 is a perfect accrual). "
+    "Accrued: the firm's 'current period unbilled' amount, converted at the month's last day. "
+    "Later billed: fees and expenses (before tax) of that firm on that matter for work dated "
+    "in that month (an undated line: its invoice date), on invoices not rejected, resubmitted "
+    "or voided (received, in review, pending approval, on hold, approved, sent to AP, paid or "
+    "under appeal), dated on or after the month's first day, converted at the invoice date.",
+    "percent",
+    accrual_accuracy,
+    reads="accruals, and the lines of the accruing matters' invoices from the first accrued "
+    "month on, summed per invoice and work month in one query (the rollups are keyed by "
+    "invoice month, not work month)",
+    dimensions=ROLLUP_DIMENSIONS,
+    section="Matters",
+)
+
+
+# --- alternative fee arrangements ------------------------------------------------------------
+
+
+def afa_share(query: Query) -> dict[Key, Value]:
+    afa = MatterFirm.objects.filter(
+        matter_id=OuterRef("matter_id"), firm_id=OuterRef("firm_id")
+    ).exclude(fee_arrangement=FeeArrangement.HOURLY)
+    rows = scoped(InvoiceMonth.objects.all(), query.user, query.filters, date_field="month")
+    rows = rows.annotate(afa=Exists(afa))
+    sums = {"afa_fees": Sum("fees_rc", filter=Q(afa=True)), "fees": Sum("fees_rc")}
+    if query.group is None:
+        total = rows.aggregate(**sums)
+        return {None: ratio(total["afa_fees"] or 0, total["fees"] or 0)}
+    field = "month" if query.group == "month" else DIMENSION_FIELDS[query.group]
+    grouped = rows.values(field).annotate(**sums).order_by()
+    return {group_key(row[field]): ratio(row["afa_fees"] or 0, row["fees"] or 0) for row in grouped}
+
+
+_kpi(
+    "afa_share",
+    "AFA share of fees",
+    "Fees billed on engagements (a firm on a matter) whose fee arrangement is not hourly "
+    "(capped, fixed or blended rate; the engagement's current arrangement) / all fees billed, "
+    f"on {BILLED}.",
+    "percent",
+    afa_share,
+    reads="invoice rollups and the matters' firm engagements",
+    dimensions=ROLLUP_DIMENSIONS,
+    section="Spend",
+)
+
+
+# --- cost per matter -------------------------------------------------------------------------
+
+
+def _matter_key(query: Query, row: dict[str, Any], day: str) -> Key:
+    if query.group is None:
+        return None
+    if query.group == "month":
+        return month_of(row[day])
+    return group_key(row[_MATTER_FIELDS[query.group]])
+
+
+def _matter_fields(query: Query, day: str) -> list[str]:
+    group = _MATTER_FIELDS.get(query.group or "")
+    return ["pk", day] + ([group] if group else [])
+
+
+def cost_per_matter(query: Query) -> dict[Key, Value]:
+    closed = matters_in_scope(query).filter(_in_period(query, "closed_on"), closed_on__isnull=False)
+    spend_rows = scoped(
+        InvoiceMonth.objects.filter(matter__in=closed),
+        query.user,
+        dataclasses.replace(query.filters, date_from=None, date_to=None),
+        date_field="month",
+    )
+    spend = dict(
+        spend_rows.values("matter_id")
+        .annotate(total=Sum("approved_rc"))
+        .values_list("matter_id", "total")
+    )
+    totals: dict[Key, int] = defaultdict(int)
+    counts: dict[Key, int] = defaultdict(int)
+    for row in closed.values(*_matter_fields(query, "closed_on")):
+        key = _matter_key(query, row, "closed_on")
+        totals[key] += spend.get(row["pk"], 0) or 0
+        counts[key] += 1
+    values: dict[Key, Value] = {k: _per(totals[k], n) for k, n in counts.items()}
+    return with_total(query, values, None)
+
+
+def _per(total: int, count: int) -> int:
+    return int((Decimal(total) / count).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+_kpi(
+    "cost_per_matter",
+    "Cost per closed matter",
+    "Approved spend over the whole life of the matters closed in the period (by closing date; "
+    f"approved amounts of {SPENT}, whatever their invoice date; with a firm filter, that "
+    "firm's spend on the matters it was engaged on) / the number of those matters (matters "
+    "without outside spend count as 0). Split by matter type: the cost of resolution by type.",
+    "money",
+    cost_per_matter,
+    reads="matters and invoice rollups",
+    dimensions=MATTER_DIMENSIONS,
+    section="Matters",
+)
+
+
+# --- work kept in house ----------------------------------------------------------------------
+
+
+def work_kept_in_house(query: Query) -> dict[Key, Value]:
+    anyfirm = Query(user=query.user, filters=dataclasses.replace(query.filters, firm_ids=()))
+    opened = matters_in_scope(anyfirm).filter(_in_period(query, "opened_on"))
+    kept: dict[Key, int] = defaultdict(int)
+    counts: dict[Key, int] = defaultdict(int)
+    rows = opened.annotate(
+        assigned=Exists(MatterFirm.objects.filter(matter_id=OuterRef("pk"))),
+        invoiced=Exists(Invoice.objects.filter(matter_id=OuterRef("pk"))),
+    ).values(*_matter_fields(query, "opened_on"), "assigned", "invoiced")
+    for row in rows:
+        key = _matter_key(query, row, "opened_on")
+        counts[key] += 1
+        kept[key] += 0 if row["assigned"] or row["invoiced"] else 1
+    return with_total(query, {k: ratio(kept[k], n) for k, n in counts.items()}, None)
+
+
+_kpi(
+    "work_kept_in_house",
+    "Work kept in house",
+    "Matters opened in the period (by opening date) with no outside firm: no firm ever "
+    "assigned (active or not) and no invoice received / all matters opened in the period. "
+    "The firm filter does not apply.",
+    "percent",
+    work_kept_in_house,
+    reads="matters, their firm engagements and invoices",
+    dimensions=MATTER_DIMENSIONS,
+    section="Matters",
+)
+
+
+# --- rate change -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RateChange:
+    """One approved rate that followed an earlier one of the same rate-card line."""
+
+    firm_id: int
+    bucket: str
+    prior: Decimal
+    new: Decimal
+    prior_from: datetime.date
+    effective_from: datetime.date
+
+    def change_pct(self) -> Decimal | None:
+        return impact.change_pct(self.prior, self.new)
+
+    def annualised_pct(self) -> Decimal | None:
+        """`impact.annualised_pct` (Decimal, 28 digits: about 60 us when the exponent
+        365 / days is not whole, e.g. over a leap year; tens of thousands of rates at five
+        years of a large panel). Binary floating point finds the same 2-place percentage in
+        well under a microsecond; the Decimal computation runs only when the float result
+        lies so close to a rounding boundary (1e-6 of a hundredth of a percent) that binary
+        error could tip it, so the result is always the Decimal one."""
+        days = (self.effective_from - self.prior_from).days
+        if days > 0 and 365 % days:
+            hundredths = ((float(self.new) / float(self.prior)) ** (365 / days) - 1) * 10_000
+            if abs(hundredths) < 1e9 and abs(hundredths - math.floor(hundredths) - 0.5) > 1e-6:
+                return Decimal(math.floor(hundredths + 0.5)).scaleb(-2)
+        try:
+            return impact.annualised_pct(self.prior, self.new, self.prior_from, self.effective_from)
+        except InvalidOperation:  # beyond 28 digits (tenfold within days): no figure
+            return None
+
+
+def rate_changes(query: Query) -> list[RateChange]:
+    """Consecutive approved firm-wide rates of each rate-card line (a firm's timekeeper, or a
+    firm's classification without a timekeeper), the later one effective in the period: its
+    change and annualised change (vendors.impact, as rate requests show them)."""
+
+    def compute() -> list[RateChange]:
+        rates = Rate.objects.filter(matter__isnull=True)
+        if query.filters.firm_ids:
+            rates = rates.filter(firm_id__in=query.filters.firm_ids)
+        rows = rates.order_by("effective_from", "pk").values_list(
+            "firm_id", "timekeeper_id", "classification", "rate", "currency", "effective_from"
+        )
+        return list(_changes(query, rows))
+
+    return query.cached("rate_changes", compute)
+
+
+def _changes(query: Query, rows: Iterable[tuple[Any, ...]]) -> Iterable[RateChange]:
+    f = query.filters
+    prior: dict[tuple[Any, ...], tuple[Decimal, str, datetime.date]] = {}
+    for firm_id, timekeeper_id, classification, rate, currency, effective in rows:
+        line = (firm_id, timekeeper_id, None if timekeeper_id else classification)
+        before = prior.get(line)
+        prior[line] = (rate, currency, effective)
+        in_period = (f.date_from is None or effective >= f.date_from) and (
+            f.date_to is None or effective <= f.date_to
+        )
+        # Two rates in different currencies are not a change of price; the same day twice is
+        # a correction of the row, not a new period.
+        if before is None or not in_period or before[1] != currency or before[2] == effective:
+            continue
+        yield RateChange(firm_id, bucket_of(classification), before[0], rate, before[2], effective)
+
+
+def _rate_key(query: Query, change: RateChange) -> Key:
+    if query.group == "firm":
+        return change.firm_id
+    if query.group == "classification":
+        return change.bucket
+    if query.group == "month":
+        return month_of(change.effective_from)
+    return None
+
+
+def _average(field: str) -> Any:
+    def compute(query: Query) -> dict[Key, Value]:
+        found: dict[Key, list[Decimal]] = defaultdict(list)
+        for change in rate_changes(query):
+            value = getattr(change, field)()
+            if value is not None:
+                found[_rate_key(query, change)].append(value)
+        values: dict[Key, Value] = {
+            key: ratio(sum(pcts, Decimal(0)), len(pcts) * 100) for key, pcts in found.items()
+        }
+        return with_total(query, values, None)
+
+    return compute
+
+
+_CHANGES = (
+    "over the approved firm-wide rates (rate cards: a timekeeper's rate, or a classification's "
+    "without a timekeeper; not matter-specific ones) that took effect in the period and "
+    "followed an earlier rate of the same timekeeper (or classification) at the same firm in "
+    "the same currency; as rate requests show each change, in % to 2 places. The practice "
+    "area, business unit and matter type filters do not apply."
+)
+_kpi(
+    "rate_change_pct",
+    "Rate change",
+    f"Average of (new rate - prior rate) / prior rate {_CHANGES}",
+    "percent",
+    _average("change_pct"),
+    reads="rate cards (approved rates and their effective dates)",
+    dimensions=("firm", "classification", "month"),
+    section="Rates and staffing",
+)
+_kpi(
+    "rate_change_annualised_pct",
+    "Rate change (annualised)",
+    "Average of (new rate / prior rate) ^ (365 / days between the two effective dates) - 1 "
+    f"{_CHANGES}",
+    "percent",
+    _average("annualised_pct"),
+    reads="rate cards (approved rates and their effective dates)",
+    dimensions=("firm", "classification", "month"),
+    section="Rates and staffing",
+)
