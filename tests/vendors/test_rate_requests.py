@@ -152,6 +152,18 @@ def test_numbers_change_annualised_and_peers():
         D("800"), D("880"), datetime.date(2025, 1, 1), datetime.date(2027, 1, 1)
     )
     assert two_years == D("4.88")
+    # Tenfold within three days annualises to a figure of 120+ digits: no percentage, no crash.
+    steep = impact.annualised_pct(
+        D("100"), D("1000"), datetime.date(2026, 1, 1), datetime.date(2026, 1, 4)
+    )
+    assert steep is None
+    # A hundredfold within two days overflows the exponent itself.
+    assert (
+        impact.annualised_pct(
+            D("100"), D("10000"), datetime.date(2026, 1, 1), datetime.date(2026, 1, 3)
+        )
+        is None
+    )
     assert impact.percentile([D("100"), D("200"), D("300"), D("400")], 25) == D("175.00")
     peers = impact.peer_range([D("500"), D("700"), D("600")])
     assert (peers.count, peers.p25, peers.median, peers.p75) == (

@@ -17,7 +17,7 @@ import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
@@ -376,13 +376,14 @@ class RateChange:
         error could tip it, so the result is always the Decimal one."""
         days = (self.effective_from - self.prior_from).days
         if days > 0 and 365 % days:
-            hundredths = ((float(self.new) / float(self.prior)) ** (365 / days) - 1) * 10_000
+            try:
+                factor = (float(self.new) / float(self.prior)) ** (365 / days)
+            except OverflowError:  # far beyond 28 digits: impact gives no figure either
+                return None
+            hundredths = (factor - 1) * 10_000
             if abs(hundredths) < 1e9 and abs(hundredths - math.floor(hundredths) - 0.5) > 1e-6:
                 return Decimal(math.floor(hundredths + 0.5)).scaleb(-2)
-        try:
-            return impact.annualised_pct(self.prior, self.new, self.prior_from, self.effective_from)
-        except InvalidOperation:  # beyond 28 digits (tenfold within days): no figure
-            return None
+        return impact.annualised_pct(self.prior, self.new, self.prior_from, self.effective_from)
 
 
 def rate_changes(query: Query) -> list[RateChange]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, Overflow, localcontext
 
 from legalops.core.money import to_minor
 
@@ -73,14 +73,19 @@ def annualised_pct(
     new_from: datetime.date,
 ) -> Decimal | None:
     """The change expressed per 365 days between the two effective dates (as Brightflag
-    shows it): (new / prior) ** (365 / days) - 1. None without a prior rate or dates."""
+    shows it): (new / prior) ** (365 / days) - 1. None without a prior rate or dates, and
+    when the change is too steep to annualise (a tenfold rise within days would be a figure
+    of more than 28 digits: no meaningful percentage)."""
     if not prior or prior_from is None or new_from <= prior_from:
         return None
     days = Decimal((new_from - prior_from).days)
-    with localcontext() as ctx:
-        ctx.prec = 28
-        factor = (new / prior) ** (Decimal(365) / days)
-    return ((factor - 1) * HUNDRED).quantize(PCT, rounding=ROUND_HALF_UP)
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 28
+            factor = (new / prior) ** (Decimal(365) / days)
+            return ((factor - 1) * HUNDRED).quantize(PCT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, Overflow):
+        return None
 
 
 @dataclass(frozen=True)
