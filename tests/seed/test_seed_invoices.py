@@ -156,3 +156,16 @@ def test_even_the_small_seed_has_an_appeal_won_on_a_line(seeded):
         # The line got back what was reinstated, so the invoice is no longer fully reduced there.
         assert item.line.approved_minor >= item.reinstated_minor
         assert item.appeal.invoice.state != State.APPEALED
+
+
+def test_seeded_accruals_estimate_the_work_later_billed(seeded):
+    """The firms' accruals are estimates of their later billing, not random numbers: the
+    department's accrual error is that of a real panel (well under a half), yet not zero."""
+    from legalops.accounts.models import Role, User
+    from legalops.matters.models import Accrual
+    from legalops.reports.registry import Filters, kpi_values
+
+    assert Accrual.objects.filter(current_minor__gt=0).exists()
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).first()
+    error = kpi_values(admin, Filters())["accrual_accuracy"]
+    assert 0 < error < 0.35, error

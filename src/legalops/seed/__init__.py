@@ -21,6 +21,7 @@ from legalops.seed.approvals import seed_approvals
 from legalops.seed.context import SeedContext
 from legalops.seed.invoices import seed_invoices
 from legalops.seed.matters import (
+    seed_accrual_estimates,
     seed_accruals,
     seed_budgets,
     seed_department_budgets,
@@ -52,6 +53,7 @@ STEPS: list[Step] = [
     seed_evaluations,
     seed_invoices,
     seed_approvals,  # after the invoice steps: it reads ctx.shared["invoices"] when present
+    seed_accrual_estimates,  # the firms' accruals, as estimates of what they then billed
     seed_rollups,  # last: the dashboards' monthly rollups of everything seeded above
 ]
 
