@@ -1,6 +1,7 @@
 """Operations KPIs: invoice cycle times and aging, appeals, first-pass acceptance and matter
 cycle times. They need the time between events of single invoices or matters, which monthly
-sums cannot give, so they read invoices, appeals and matters (never lines) directly."""
+sums cannot give: invoice cycle times read the per-invoice `InvoiceCycle` rollup; the others
+read invoices, appeals and matters (never lines) directly."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from django.db.models import (
     F,
     OuterRef,
     QuerySet,
-    Subquery,
 )
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from legalops.reports.kpis_common import (
     ratio,
     with_total,
 )
+from legalops.reports.models import InvoiceCycle
 from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
 from legalops.reports.rollups import Converter
 from legalops.reports.selectors import (
@@ -77,41 +78,37 @@ def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> A
 
 
 SECONDS = 86400
+# The moment each cycle-time span is measured to: it places the span in a month.
+_SPAN_DAY = {
+    "approval_seconds": "decided_on",
+    "review_seconds": "submitted_on",
+    "approval_stage_seconds": "decided_on",
+}
 
 
-def _decided_times(query: Query) -> list[dict[str, Any]]:
-    """Receipt, first submission for approval and first decision of every invoice approved
-    in the period, read once per grouping: the three cycle-time KPIs share this one query
-    (they used to run one each, two of them with the submission subquery)."""
+def _cycles(query: Query) -> list[dict[str, Any]]:
+    """The cycle-time rows (`InvoiceCycle`, one per invoice approved in the period, by the
+    date of its first decision) in scope, read once per grouping: the three cycle-time KPIs
+    share this one query."""
 
     def compute() -> list[dict[str, Any]]:
-        invoices = _decided(query).annotate(submitted_at=_first(State.PENDING_APPROVAL))
-        fields = ["received_at", "submitted_at", "decided_at"]
-        return list(_grouped_rows(invoices, query, fields))
+        rows = scoped(
+            InvoiceCycle.objects.all(), query.user, query.filters, date_field="decided_on"
+        )
+        fields = ["decided_on", "submitted_on", *_SPAN_DAY]
+        return list(_grouped_rows(rows, query, fields))
 
-    return query.cached(("decided_times", query.group), compute)
+    return query.cached(("cycles", query.group), compute)
 
 
-def _durations(query: Query, start: str, end: str) -> dict[Key, list[int]]:
-    """Whole seconds from `start` to `end` per invoice approved in the period, grouped
-    (months by the end moment). Invoices missing either moment are left out."""
+def _durations(query: Query, span: str) -> dict[Key, list[int]]:
+    """Whole seconds of one span per invoice approved in the period, grouped (months by the
+    moment the span ends). Invoices without the span (never submitted) are left out."""
     out: dict[Key, list[int]] = defaultdict(list)
-    for row in _decided_times(query):
-        if row[start] is None or row[end] is None:
-            continue
-        delta = row[end] - row[start]
-        out[_key(row, query, end)].append(delta.days * SECONDS + delta.seconds)
+    for row in _cycles(query):
+        if row[span] is not None:
+            out[_key(row, query, _SPAN_DAY[span])].append(row[span])
     return out
-
-
-def _decided(query: Query) -> QuerySet[Invoice]:
-    """Invoices approved in the period (by the date of their first decision)."""
-    return scoped(
-        Invoice.objects.filter(state__in=SPENT_STATES, decided_at__isnull=False),
-        query.user,
-        query.filters,
-        date_field="decided_at__date",
-    )
 
 
 def _percentile_of(source: Any, fraction: Decimal, per_day: int = SECONDS) -> Any:
@@ -125,20 +122,15 @@ def _percentile_of(source: Any, fraction: Decimal, per_day: int = SECONDS) -> An
 
 
 def approval_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "received_at", "decided_at")
+    return _durations(query, "approval_seconds")
 
 
 def review_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "received_at", "submitted_at")
+    return _durations(query, "review_seconds")
 
 
 def approval_stage_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "submitted_at", "decided_at")
-
-
-def _first(state: str) -> Subquery:
-    changes = StateChange.objects.filter(invoice_id=OuterRef("pk"), to_state=state)
-    return Subquery(changes.order_by("at").values("at")[:1])
+    return _durations(query, "approval_stage_seconds")
 
 
 def payment_durations(query: Query) -> dict[Key, list[int]]:
@@ -293,12 +285,14 @@ def open_matter_ages(query: Query) -> dict[Key, list[int]]:
 
 
 _STAGES = "Days from receipt to the first decision"
+_CYCLES = "invoice cycle times (one rollup row per approved invoice, from its state changes)"
 _kpi(
     "invoice_cycle_time_days_median",
     "Invoice cycle time (median)",
     f"{_STAGES} (approval), median over invoices approved in the period (by approval date).",
     "days",
     _percentile_of(approval_durations, MEDIAN),
+    reads=_CYCLES,
 )
 _kpi(
     "invoice_cycle_time_days_p90",
@@ -306,6 +300,7 @@ _kpi(
     f"{_STAGES} (approval), 90th percentile (nearest rank) over invoices approved in the period.",
     "days",
     _percentile_of(approval_durations, P90),
+    reads=_CYCLES,
 )
 _kpi(
     "review_stage_days_median",
@@ -314,6 +309,7 @@ _kpi(
     "period (by approval date).",
     "days",
     _percentile_of(review_durations, MEDIAN),
+    reads=_CYCLES,
 )
 _kpi(
     "approval_stage_days_median",
@@ -322,6 +318,7 @@ _kpi(
     "period (by approval date).",
     "days",
     _percentile_of(approval_stage_durations, MEDIAN),
+    reads=_CYCLES,
 )
 _kpi(
     "invoice_to_payment_days_median",

@@ -93,3 +93,32 @@ class StaffingMonth(RollupKey):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.bucket}"
+
+
+class InvoiceCycle(models.Model):
+    """Cycle times of one approved invoice (a spent state, with a first decision): percentiles
+    cannot be summed into monthly rows, so the Operations KPIs read one row per invoice here
+    instead of the invoices and their state changes. Kept with the monthly rollups (the same
+    touch, refresh and rebuild) and derived from `Invoice.received_at`, the first change to
+    pending approval and `Invoice.decided_at`; durations are whole seconds."""
+
+    invoice = models.OneToOneField(
+        "invoices.Invoice", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
+    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
+    decided_on = models.DateField(help_text="Date of the first decision (the period's date).")
+    submitted_on = models.DateField(
+        null=True, help_text="Date of the first submission for approval; None: never submitted."
+    )
+    approval_seconds = models.BigIntegerField(help_text="Receipt to first decision.")
+    review_seconds = models.BigIntegerField(null=True, help_text="Receipt to submission.")
+    approval_stage_seconds = models.BigIntegerField(
+        null=True, help_text="Submission to first decision."
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["decided_on", "firm"], name="invoice_cycle_idx")]
+
+    def __str__(self) -> str:
+        return f"invoice {self.invoice_id} decided {self.decided_on}"

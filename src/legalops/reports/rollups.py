@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,20 +26,29 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
 )
+from django.utils import timezone
 
 from legalops.core.money import from_minor, to_minor
 from legalops.invoices.hooks import BILLED_STATES, SPENT_STATES
-from legalops.invoices.models import Adjustment, Invoice, InvoiceLine, LineKind, State
+from legalops.invoices.models import (
+    Adjustment,
+    Invoice,
+    InvoiceLine,
+    LineKind,
+    State,
+    StateChange,
+)
 from legalops.matters.models import Matter
 from legalops.organization.models import FxRate
 from legalops.organization.selectors import company_get
-from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.models import InvoiceCycle, InvoiceMonth, StaffingMonth
 from legalops.reports.selectors import bucket_of
 from legalops.vendors.models import Timekeeper
 
@@ -147,7 +156,9 @@ def refresh(keys: Iterable[Key]) -> None:
                 )
             InvoiceMonth.objects.filter(rollup_q).delete()
             StaffingMonth.objects.filter(rollup_q).delete()
-            _write(Invoice.objects.filter(invoice_q))
+            invoices = Invoice.objects.filter(invoice_q)
+            InvoiceCycle.objects.filter(invoice__in=invoices).delete()
+            _write(invoices)
 
 
 @dataclass
@@ -155,6 +166,7 @@ class RebuildReport:
     invoice_rows: int
     staffing_rows: int
     unconverted: int
+    cycle_rows: int = 0
 
 
 @transaction.atomic
@@ -164,11 +176,13 @@ def rebuild() -> RebuildReport:
     setattr(connection, _PENDING_ATTR, set())
     InvoiceMonth.objects.all().delete()
     StaffingMonth.objects.all().delete()
+    InvoiceCycle.objects.all().delete()
     invoice_rows, staffing_rows = _write(Invoice.objects.all())
     return RebuildReport(
         invoice_rows=len(invoice_rows),
         staffing_rows=len(staffing_rows),
         unconverted=sum(row.unconverted for row in invoice_rows),
+        cycle_rows=InvoiceCycle.objects.count(),
     )
 
 
@@ -188,7 +202,38 @@ def _write(invoices: QuerySet[Invoice]) -> tuple[list[InvoiceMonth], list[Staffi
     staffing_rows = _staffing_rows(invoices, converter)
     InvoiceMonth.objects.bulk_create(invoice_rows, batch_size=2000)
     StaffingMonth.objects.bulk_create(staffing_rows, batch_size=2000)
+    InvoiceCycle.objects.bulk_create(_cycle_rows(invoices), batch_size=2000)
     return invoice_rows, staffing_rows
+
+
+def _cycle_rows(invoices: QuerySet[Invoice]) -> Iterator[InvoiceCycle]:
+    """One row per approved invoice: receipt, first submission for approval (the earliest
+    change to pending approval) and first decision, as whole seconds between them."""
+    decided = invoices.filter(state__in=SPENT_STATES, decided_at__isnull=False)
+    submitted = dict(
+        StateChange.objects.filter(invoice__in=decided, to_state=State.PENDING_APPROVAL)
+        .values("invoice_id")
+        .annotate(first=Min("at"))
+        .values_list("invoice_id", "first")
+        .order_by()
+    )
+    fields = ("pk", "firm_id", "matter_id", "received_at", "decided_at")
+    for pk, firm_id, matter_id, received, decided_at in decided.values_list(*fields).order_by():
+        sent = submitted.get(pk)
+        yield InvoiceCycle(
+            invoice_id=pk,
+            firm_id=firm_id,
+            matter_id=matter_id,
+            decided_on=timezone.localtime(decided_at).date(),
+            submitted_on=None if sent is None else timezone.localtime(sent).date(),
+            approval_seconds=_seconds(decided_at - received),
+            review_seconds=None if sent is None else _seconds(sent - received),
+            approval_stage_seconds=None if sent is None else _seconds(decided_at - sent),
+        )
+
+
+def _seconds(delta: datetime.timedelta) -> int:
+    return delta.days * 86400 + delta.seconds
 
 
 # --- computing them --------------------------------------------------------------------------
