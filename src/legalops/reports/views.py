@@ -57,7 +57,9 @@ def dashboard_view(request: AuthedRequest, page: str = "overview") -> HttpRespon
         "query": urlencode(ctx.query),
         "currency": ctx.currency,
         "period": period_words(ctx),
-        "tiles": tiles(spec, values_of(ctx.user, ctx.filters, spec.tiles), ctx.currency),
+        "tiles": tiles(
+            spec, values_of(ctx.user, ctx.filters, spec.tiles, memo=ctx.memo), ctx.currency
+        ),
         "views": [_shown(table) for table in page_tables(spec, ctx)],
         "needing_data": kpis_needing_data() if spec.lists_needs else [],
     }

@@ -10,8 +10,8 @@ from legalops.reports.services import rollups_rebuild
 
 class Command(BaseCommand):
     help = (
-        "The rollups the dashboards read (monthly, and invoice cycle times): `rebuild` recomputes them all from the "
-        "invoices (after a bulk load, or to repair them)."
+        "The rollups the dashboards read (monthly, and invoice cycle times): `rebuild` "
+        "recomputes them all from the invoices (after a bulk load, or to repair them)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
