@@ -9,9 +9,14 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
-from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.models import (
+    FirmInvoiceMonth,
+    FirmStaffingMonth,
+    InvoiceMonth,
+    StaffingMonth,
+)
 from legalops.reports.registry import Key, Query, Value
-from legalops.reports.selectors import DIMENSION_FIELDS, scoped
+from legalops.reports.selectors import DIMENSION_FIELDS, report_matter_scope, scoped
 
 Sums = dict[str, Any]
 
@@ -51,11 +56,28 @@ def _grouped(
     return out
 
 
+# Groupings the per-firm totals can answer (they have no matter).
+_FIRM_LEVEL_GROUPS = (None, "firm", "month", "classification")
+
+
+def firm_level(query: Query) -> bool:
+    """Whether the per-firm totals (`FirmInvoiceMonth`, `FirmStaffingMonth`) give the same
+    sums as the matter-level rollups for this query: no filter or grouping by an attribute
+    of the matter, and a user who sees every matter."""
+    f = query.filters
+    return (
+        query.group in _FIRM_LEVEL_GROUPS
+        and not (f.practice_area_ids or f.business_unit_ids or f.matter_types)
+        and report_matter_scope(query.user) is None
+    )
+
+
 def invoice_sums(query: Query, *, by_firm: bool = False) -> dict[Any, Sums]:
     """InvoiceMonth columns summed per group (per (group, firm id) with `by_firm`)."""
 
     def compute() -> dict[Any, Sums]:
-        rows = scoped(InvoiceMonth.objects.all(), query.user, query.filters, date_field="month")
+        model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
+        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         extra = ("firm_id",) if by_firm else ()
         return _grouped(rows, query.group, _INVOICE_COLUMNS, extra)
 
@@ -66,7 +88,8 @@ def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
     """StaffingMonth columns summed per group (per (group, bucket) with `by_bucket`)."""
 
     def compute() -> dict[Any, Sums]:
-        rows = scoped(StaffingMonth.objects.all(), query.user, query.filters, date_field="month")
+        model = FirmStaffingMonth if firm_level(query) else StaffingMonth
+        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         extra = ("bucket",) if by_bucket else ()
         return _grouped(rows, query.group, _STAFFING_COLUMNS, extra)
 

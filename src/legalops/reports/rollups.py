@@ -48,9 +48,15 @@ from legalops.invoices.models import (
 from legalops.matters.models import Matter
 from legalops.organization.models import FxRate
 from legalops.organization.selectors import company_get
-from legalops.reports.models import InvoiceCycle, InvoiceMonth, StaffingMonth
+from legalops.reports.models import (
+    FirmInvoiceMonth,
+    FirmStaffingMonth,
+    InvoiceCycle,
+    InvoiceMonth,
+    StaffingMonth,
+)
 from legalops.reports.selectors import bucket_of
-from legalops.vendors.models import Timekeeper
+from legalops.vendors.models import LawFirm, Timekeeper
 
 # (firm id, matter id, first day of the month)
 Key = tuple[int, int, datetime.date]
@@ -159,6 +165,7 @@ def refresh(keys: Iterable[Key]) -> None:
             invoices = Invoice.objects.filter(invoice_q)
             InvoiceCycle.objects.filter(invoice__in=invoices).delete()
             _write(invoices)
+            _firm_totals({(firm_id, month) for firm_id, _, month in chunk})
 
 
 @dataclass
@@ -178,6 +185,7 @@ def rebuild() -> RebuildReport:
     StaffingMonth.objects.all().delete()
     InvoiceCycle.objects.all().delete()
     invoice_rows, staffing_rows = _write(Invoice.objects.all())
+    _firm_totals(None)
     return RebuildReport(
         invoice_rows=len(invoice_rows),
         staffing_rows=len(staffing_rows),
@@ -204,6 +212,62 @@ def _write(invoices: QuerySet[Invoice]) -> tuple[list[InvoiceMonth], list[Staffi
     StaffingMonth.objects.bulk_create(staffing_rows, batch_size=2000)
     InvoiceCycle.objects.bulk_create(_cycle_rows(invoices), batch_size=2000)
     return invoice_rows, staffing_rows
+
+
+def _firm_totals(pairs: set[tuple[int, datetime.date]] | None) -> None:
+    """Recomputes the per-firm totals (`FirmInvoiceMonth`, `FirmStaffingMonth`) of these
+    (firm id, month) pairs, or of all (None), by summing the matter-level rows. The firms'
+    rows are locked first: two refreshes of different matters of one firm and month would
+    otherwise both rewrite its total (PostgreSQL)."""
+    pair_q = Q()
+    if pairs is not None:
+        if not pairs:
+            return
+        list(
+            LawFirm.objects.select_for_update()
+            .filter(pk__in={firm_id for firm_id, _ in pairs})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for firm_id, month in pairs:
+            pair_q |= Q(firm_id=firm_id, month=month)
+    levels: list[tuple[Any, Any, tuple[str, ...]]] = [
+        (InvoiceMonth, FirmInvoiceMonth, ()),
+        (StaffingMonth, FirmStaffingMonth, ("bucket",)),
+    ]
+    for source, target, extra in levels:
+        target.objects.filter(pair_q).delete()
+        columns = [f.name for f in SUMMED[target]]
+        rows = (
+            source.objects.filter(pair_q)
+            .values("month", "firm_id", *extra)
+            .annotate(**{f"sum_{c}": Sum(c) for c in columns})
+            .order_by()
+        )
+        target.objects.bulk_create(
+            (
+                target(
+                    month=row["month"],
+                    firm_id=row["firm_id"],
+                    **{e: row[e] for e in extra},
+                    **{c: row[f"sum_{c}"] for c in columns},
+                )
+                for row in rows.iterator(chunk_size=5000)
+            ),
+            batch_size=2000,
+        )
+
+
+def _summed(model: Any) -> list[Any]:
+    keys = {"id", "month", "firm", "matter", "currency", "bucket"}
+    return [f for f in model._meta.concrete_fields if f.name not in keys]
+
+
+# The columns each per-firm total sums (the same as its matter-level table's).
+SUMMED = {
+    FirmInvoiceMonth: _summed(FirmInvoiceMonth),
+    FirmStaffingMonth: _summed(FirmStaffingMonth),
+}
 
 
 def _cycle_rows(invoices: QuerySet[Invoice]) -> Iterator[InvoiceCycle]:
