@@ -1,6 +1,7 @@
 """The per-invoice cycle-time rollup (`InvoiceCycle`): kept by the services' transitions,
-rebuilt from invoices and their state changes, and the cycle-time percentiles computed from it
-with the filters applied (values by hand, on SQLite and PostgreSQL)."""
+rebuilt from invoices and their state changes, and the cycle-time percentiles (ranked by the
+database), first-pass acceptance and time to payment computed from it with the filters
+applied (values by hand, on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -38,8 +39,13 @@ def cycles() -> dict[str, tuple[Any, ...]]:
             row.review_seconds,
             row.approval_stage_seconds,
         )
-        for row in InvoiceCycle.objects.select_related("invoice")
+        for row in InvoiceCycle.objects.filter(approved=True).select_related("invoice")
     }
+
+
+def first_passes() -> dict[str, bool | None]:
+    rows = InvoiceCycle.objects.values_list("invoice__invoice_number", "first_pass")
+    return dict(rows)
 
 
 def cycle_values(user: Any, filters: Filters) -> tuple[Any, ...]:
@@ -82,21 +88,25 @@ def test_the_services_keep_the_row(
         Decimal("1.3"),
         Decimal("1.8"),
     )
+    assert first_passes() == {"INV-5": True}
     received.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.invoice_void(actor=admin, invoice=received, comment="sent twice")
-    assert not InvoiceCycle.objects.exists()  # a voided invoice is no longer approved
+    assert cycles() == {}  # a voided invoice is no longer approved: no cycle times
     assert cycle_values(admin, Q1) == (None, None, None, None)
+    assert first_passes() == {"INV-5": False}
+    assert kpi_values(admin, Q1)["first_pass_acceptance"] == Decimal("0")
 
 
-def test_a_rejection_gives_no_row(
+def test_a_rejection_fails_the_first_pass_without_cycle_times(
     received: Any, admin: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         services.invoice_reject(
             actor=admin, invoice=received, reason_code="billing-error", comment="codes"
         )
-    assert not InvoiceCycle.objects.exists()
+    assert cycles() == {}
+    assert first_passes() == {"INV-5": False}
 
 
 def test_rebuild_computes_them_from_the_state_changes(book: Any, firm_a: Any) -> None:
@@ -113,8 +123,9 @@ def test_rebuild_computes_them_from_the_state_changes(book: Any, firm_a: Any) ->
     moved(a1, "pending_approval", at(D(2026, 1, 13)))
     InvoiceCycle.objects.filter(invoice=a1).update(approval_seconds=1)
     InvoiceCycle.objects.filter(invoice__invoice_number="B1").delete()
-    assert rebuild().cycle_rows == 2
+    assert rebuild().cycle_rows == 3  # A1, B1 and the rejected A3
     assert cycles() == expected
+    assert first_passes() == {"A1": True, "B1": True, "A3": False}
 
 
 def test_a_never_submitted_invoice_counts_only_for_the_whole_cycle(book: Any, firm_a: Any) -> None:
@@ -194,3 +205,26 @@ def test_percentiles_apply_the_filters(
     by_firm = {r.label: r.value for r in kpi_by(admin, Q1, "invoice_cycle_time_days_p90", "firm")}
     # firm B: B1 1 d and C1..C10: 11 values, rank ceil(9.9) = 10 -> 9 days
     assert by_firm == {"Hale & Whitmore LLP": Decimal("4.5"), "Okafor Brandt LLP": Decimal("9.0")}
+
+
+def test_time_to_payment(book: Any, admin: Any, firm_a: Any) -> None:
+    m1 = book["m1"]
+    # received 03-02, 03-03, 03-04, 03-05; paid 03-12 (10 d), 03-23 (20 d), 04-03 (30 d),
+    # 04-14 (40 d)
+    for n, paid in enumerate((D(2026, 3, 12), D(2026, 3, 23), D(2026, 4, 3), D(2026, 4, 14))):
+        invoice(
+            firm=firm_a,
+            matter=m1,
+            number=f"P{n}",
+            day=D(2026, 3, 2 + n),
+            state="paid",
+            decided_at=at(D(2026, 3, 6)),
+            paid_on=paid,
+            lines=[{"billed": 10000}],
+        )
+    rebuild()
+    payment = "invoice_to_payment_days_median"
+    assert kpi_values(admin, Filters(date_from=D(2026, 3, 1)))[payment] == Decimal("25.0")
+    assert kpi_values(admin, Q1)[payment] == Decimal("15.0")  # paid in March: 10 and 20
+    by_month = {r.key: r.value for r in kpi_by(admin, Filters(), payment, "month")}
+    assert by_month == {D(2026, 3, 1): Decimal("15.0"), D(2026, 4, 1): Decimal("35.0")}

@@ -12,22 +12,30 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
+    Q,
     QuerySet,
+    Window,
 )
+from django.db.models import Value as SqlValue
+from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from legalops.appeals.models import Appeal
 from legalops.invoices.hooks import SPENT_STATES
-from legalops.invoices.models import OPEN_STATES, Invoice, State, StateChange
+from legalops.invoices.models import OPEN_STATES, Invoice
 from legalops.matters.models import Matter, MatterFirm
 from legalops.reports.kpis_common import (
     group_key,
+    in_days,
     invoice_sums,
     percentile,
     ratio,
+    value_at_ranks,
     with_total,
 )
 from legalops.reports.models import InvoiceCycle
@@ -78,72 +86,83 @@ def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> A
 
 
 SECONDS = 86400
-# The moment each cycle-time span is measured to: it places the span in a month.
-_SPAN_DAY = {
-    "approval_seconds": "decided_on",
-    "review_seconds": "submitted_on",
-    "approval_stage_seconds": "decided_on",
+# Each span of an `InvoiceCycle` row: the date the period bounds, the date that places it in
+# a month (when the span ends), and which rows have it.
+_SPANS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "approval_seconds": ("decided_on", "decided_on", {"approved": True}),
+    "review_seconds": ("decided_on", "submitted_on", {"approved": True}),
+    "approval_stage_seconds": ("decided_on", "decided_on", {"approved": True}),
+    "payment_days": ("paid_on", "paid_on", {}),
 }
 
 
-def _cycles(query: Query) -> list[dict[str, Any]]:
-    """The cycle-time rows (`InvoiceCycle`, one per invoice approved in the period, by the
-    date of its first decision) in scope, read once per grouping: the three cycle-time KPIs
-    share this one query."""
+def _ranked(query: Query, span: str, fraction: Decimal) -> dict[Key, Decimal | None]:
+    """`rank_value` of one span per group, ranked by the database: a window numbers the rows
+    of each group in order of the span and only the rows at the ranks the percentile reads
+    come back (a few per group instead of every invoice)."""
+    period_field, month_field, only = _SPANS[span]
+    rows = scoped(
+        InvoiceCycle.objects.filter(**only, **{f"{span}__isnull": False}),
+        query.user,
+        query.filters,
+        date_field=period_field,
+    )
+    group: Any = None
+    if query.group == "month":
+        group = TruncMonth(month_field)
+    elif query.group:
+        group = F(DIMENSION_FIELDS[query.group])
+    partition: Any = [group] if group is not None else None
+    rows = rows.annotate(
+        rank=Window(RowNumber(), partition_by=partition, order_by=F(span).asc()),
+        count=Window(Count("pk"), partition_by=partition),
+        group=group if group is not None else SqlValue(None, output_field=IntegerField()),
+    )
+    count = F("count")
+    wanted = (
+        Q(rank=(count + 1) / 2) | Q(rank=count / 2 + 1)
+        if fraction == MEDIAN
+        else Q(rank=(count * 9 + 9) / 10)
+    )
+    if fraction not in (MEDIAN, P90):
+        raise ValueError(f"no database ranking for the {fraction} percentile")
+    found: dict[Key, tuple[int, dict[int, int]]] = {}
+    for key, value, rank, n in rows.filter(wanted).values_list("group", span, "rank", "count"):
+        key = None if query.group is None else _month_or_key(key, query)
+        found.setdefault(key, (n, {}))[1][rank] = value
+    return {key: value_at_ranks(n, fraction, by.__getitem__) for key, (n, by) in found.items()}
 
-    def compute() -> list[dict[str, Any]]:
-        rows = scoped(
-            InvoiceCycle.objects.all(), query.user, query.filters, date_field="decided_on"
-        )
-        fields = ["decided_on", "submitted_on", *_SPAN_DAY]
-        return list(_grouped_rows(rows, query, fields))
 
-    return query.cached(("cycles", query.group), compute)
+def _listed_percentile(source: Any, fraction: Decimal) -> Any:
+    """A percentile of durations in days that `source` lists per group (matters: a few
+    thousand, read whole)."""
 
-
-def _durations(query: Query, span: str) -> dict[Key, list[int]]:
-    """Whole seconds of one span per invoice approved in the period, grouped (months by the
-    moment the span ends). Invoices without the span (never submitted) are left out."""
-    out: dict[Key, list[int]] = defaultdict(list)
-    for row in _cycles(query):
-        if row[span] is not None:
-            out[_key(row, query, _SPAN_DAY[span])].append(row[span])
-    return out
-
-
-def _percentile_of(source: Any, fraction: Decimal, per_day: int = SECONDS) -> Any:
     def compute(query: Query) -> dict[Key, Value]:
         values: dict[Key, Value] = {
-            key: percentile(spans, fraction, per_day) for key, spans in source(query).items()
+            key: percentile(days, fraction) for key, days in source(query).items()
         }
         return with_total(query, values, None)
 
     return compute
 
 
-def approval_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "approval_seconds")
+def _month_or_key(value: Any, query: Query) -> Key:
+    if query.group == "month":
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return day.replace(day=1)
+    return group_key(value)
 
 
-def review_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "review_seconds")
+def _percentile_of(span: str, fraction: Decimal) -> Any:
+    per_day = 1 if span == "payment_days" else SECONDS
 
+    def compute(query: Query) -> dict[Key, Value]:
+        key = ("ranked", span, fraction, query.group)
+        ranked = query.cached(key, lambda: _ranked(query, span, fraction))
+        values: dict[Key, Value] = {k: in_days(v, per_day) for k, v in ranked.items()}
+        return with_total(query, values, None)
 
-def approval_stage_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "approval_stage_seconds")
-
-
-def payment_durations(query: Query) -> dict[Key, list[int]]:
-    invoices = scoped(
-        Invoice.objects.filter(paid_on__isnull=False),
-        query.user,
-        query.filters,
-        date_field="paid_on",
-    )
-    out: dict[Key, list[int]] = defaultdict(list)
-    for row in _grouped_rows(invoices, query, ["received_on", "paid_on"]):
-        out[_key(row, query, "paid_on")].append((row["paid_on"] - row["received_on"]).days)
-    return out
+    return compute
 
 
 # --- aging of pending invoices ---------------------------------------------------------------
@@ -212,22 +231,30 @@ def appeal_rate(query: Query) -> dict[Key, Value]:
 
 
 def first_pass_acceptance(query: Query) -> dict[Key, Value]:
-    rejected = Exists(
-        StateChange.objects.filter(invoice_id=OuterRef("pk"), to_state=State.REJECTED)
-    )
-    invoices = scoped(
-        Invoice.objects.filter(resubmission_of__isnull=True, decided_at__isnull=False),
+    rows = scoped(
+        InvoiceCycle.objects.filter(first_pass__isnull=False),
         query.user,
         query.filters,
-        date_field="decided_at__date",
-    ).annotate(was_rejected=rejected)
-    passed: dict[Key, int] = defaultdict(int)
-    total: dict[Key, int] = defaultdict(int)
-    for row in _grouped_rows(invoices, query, ["decided_at", "state", "was_rejected"]):
-        key = _key(row, query, "decided_at")
-        total[key] += 1
-        passed[key] += 1 if row["state"] in SPENT_STATES and not row["was_rejected"] else 0
-    values: dict[Key, Value] = {key: ratio(passed[key], n) for key, n in total.items()}
+        date_field="decided_on",
+    )
+    if query.group == "month":
+        rows = rows.annotate(group=TruncMonth("decided_on"))
+    elif query.group:
+        rows = rows.annotate(group=F(DIMENSION_FIELDS[query.group]))
+    counts = {"total": Count("pk"), "passed": Count("pk", filter=Q(first_pass=True))}
+    if query.group is None:
+        totals = rows.aggregate(**counts)
+        sums = [{"group": None, **totals}]
+    else:
+        annotated: Any = rows  # carries the "group" annotation made above
+        sums = list(annotated.values("group").annotate(**counts).order_by())
+    values: dict[Key, Value] = {
+        (_month_or_key(row["group"], query) if query.group else None): ratio(
+            row["passed"], row["total"]
+        )
+        for row in sums
+        if row["total"]
+    }
     return with_total(query, values, None)
 
 
@@ -291,7 +318,7 @@ _kpi(
     "Invoice cycle time (median)",
     f"{_STAGES} (approval), median over invoices approved in the period (by approval date).",
     "days",
-    _percentile_of(approval_durations, MEDIAN),
+    _percentile_of("approval_seconds", MEDIAN),
     reads=_CYCLES,
 )
 _kpi(
@@ -299,7 +326,7 @@ _kpi(
     "Invoice cycle time (90th percentile)",
     f"{_STAGES} (approval), 90th percentile (nearest rank) over invoices approved in the period.",
     "days",
-    _percentile_of(approval_durations, P90),
+    _percentile_of("approval_seconds", P90),
     reads=_CYCLES,
 )
 _kpi(
@@ -308,7 +335,7 @@ _kpi(
     "Days from receipt to submission for approval, median over invoices approved in the "
     "period (by approval date).",
     "days",
-    _percentile_of(review_durations, MEDIAN),
+    _percentile_of("review_seconds", MEDIAN),
     reads=_CYCLES,
 )
 _kpi(
@@ -317,7 +344,7 @@ _kpi(
     "Days from submission for approval to approval, median over invoices approved in the "
     "period (by approval date).",
     "days",
-    _percentile_of(approval_stage_durations, MEDIAN),
+    _percentile_of("approval_stage_seconds", MEDIAN),
     reads=_CYCLES,
 )
 _kpi(
@@ -326,7 +353,7 @@ _kpi(
     "Days from the receipt date to the payment date, median over invoices paid in the period "
     "(by payment date).",
     "days",
-    _percentile_of(payment_durations, MEDIAN, per_day=1),
+    _percentile_of("payment_days", MEDIAN),
 )
 _PENDING = "Invoices still received, in review, pending approval, on hold or under appeal on "
 _AS_OF = "the period's end (today without one)"
@@ -379,7 +406,7 @@ _kpi(
     "Matter cycle time (median)",
     "Days from opening to closing, median over matters closed in the period.",
     "days",
-    _percentile_of(matter_cycle_durations, MEDIAN, per_day=1),
+    _listed_percentile(matter_cycle_durations, MEDIAN),
     reads="matters",
     dimensions=MATTER_DIMENSIONS,
     section="Matters",
@@ -389,7 +416,7 @@ _kpi(
     "Open-matter age (median)",
     f"Days since opening of the matters open on {_AS_OF}, median.",
     "days",
-    _percentile_of(open_matter_ages, MEDIAN, per_day=1),
+    _listed_percentile(open_matter_ages, MEDIAN),
     reads="matters",
     dimensions=MATTER_DIMENSIONS[:3],
     section="Matters",

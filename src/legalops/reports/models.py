@@ -155,26 +155,39 @@ class FirmStaffingMonth(Unconverted, StaffingSums):
 
 
 class InvoiceCycle(models.Model):
-    """Cycle times of one approved invoice (a spent state, with a first decision): percentiles
-    cannot be summed into monthly rows, so the Operations KPIs read one row per invoice here
-    instead of the invoices and their state changes. Kept with the monthly rollups (the same
-    touch, refresh and rebuild) and derived from `Invoice.received_at`, the first change to
-    pending approval and `Invoice.decided_at`; durations are whole seconds."""
+    """The times of one decided or paid invoice: percentiles cannot be summed into monthly
+    rows, so the Operations KPIs read one row per invoice here instead of the invoices and
+    their state changes. Kept with the monthly rollups (the same touch, refresh and rebuild)
+    and derived from `Invoice.received_at`, the first change to pending approval,
+    `Invoice.decided_at` (the first decision), `received_on` and `paid_on`; durations are
+    whole seconds, payment whole days."""
 
     invoice = models.OneToOneField(
         "invoices.Invoice", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
     matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
-    decided_on = models.DateField(help_text="Date of the first decision (the period's date).")
+    decided_on = models.DateField(null=True, help_text="Date of the first decision.")
+    approved = models.BooleanField(
+        default=False, help_text="In a spent state with a first decision: has cycle times."
+    )
+    first_pass = models.BooleanField(
+        null=True,
+        help_text="Original submissions with a decision: approved and never rejected. "
+        "None for resubmissions and undecided invoices.",
+    )
     submitted_on = models.DateField(
         null=True, help_text="Date of the first submission for approval; None: never submitted."
     )
-    approval_seconds = models.BigIntegerField(help_text="Receipt to first decision.")
+    approval_seconds = models.BigIntegerField(
+        null=True, help_text="Receipt to first decision (approved ones)."
+    )
     review_seconds = models.BigIntegerField(null=True, help_text="Receipt to submission.")
     approval_stage_seconds = models.BigIntegerField(
         null=True, help_text="Submission to first decision."
     )
+    paid_on = models.DateField(null=True)
+    payment_days = models.IntegerField(null=True, help_text="Receipt date to payment date.")
 
     class Meta:
         indexes = [models.Index(fields=["decided_on", "firm"], name="invoice_cycle_idx")]

@@ -271,28 +271,54 @@ SUMMED = {
 
 
 def _cycle_rows(invoices: QuerySet[Invoice]) -> Iterator[InvoiceCycle]:
-    """One row per approved invoice: receipt, first submission for approval (the earliest
-    change to pending approval) and first decision, as whole seconds between them."""
-    decided = invoices.filter(state__in=SPENT_STATES, decided_at__isnull=False)
+    """One row per decided or paid invoice: receipt, first submission for approval (the
+    earliest change to pending approval), first decision and payment; the spans between
+    them for approved ones; whether an original submission passed without a rejection."""
+    timed = invoices.filter(Q(decided_at__isnull=False) | Q(paid_on__isnull=False))
     submitted = dict(
-        StateChange.objects.filter(invoice__in=decided, to_state=State.PENDING_APPROVAL)
+        StateChange.objects.filter(invoice__in=timed, to_state=State.PENDING_APPROVAL)
         .values("invoice_id")
         .annotate(first=Min("at"))
         .values_list("invoice_id", "first")
         .order_by()
     )
-    fields = ("pk", "firm_id", "matter_id", "received_at", "decided_at")
-    for pk, firm_id, matter_id, received, decided_at in decided.values_list(*fields).order_by():
-        sent = submitted.get(pk)
+    rejected = set(
+        StateChange.objects.filter(invoice__in=timed, to_state=State.REJECTED).values_list(
+            "invoice_id", flat=True
+        )
+    )
+    fields = (
+        "pk",
+        "firm_id",
+        "matter_id",
+        "state",
+        "resubmission_of_id",
+        "received_at",
+        "received_on",
+        "decided_at",
+        "paid_on",
+    )
+    for row in timed.values_list(*fields).order_by().iterator(chunk_size=5000):
+        pk, firm_id, matter_id, state, resubmits, received, received_on, decided, paid = row
+        approved = decided is not None and state in _SPENT
+        sent = submitted.get(pk) if approved else None
         yield InvoiceCycle(
             invoice_id=pk,
             firm_id=firm_id,
             matter_id=matter_id,
-            decided_on=timezone.localtime(decided_at).date(),
+            decided_on=None if decided is None else timezone.localtime(decided).date(),
+            approved=approved,
+            first_pass=(
+                None
+                if decided is None or resubmits is not None
+                else approved and pk not in rejected
+            ),
             submitted_on=None if sent is None else timezone.localtime(sent).date(),
-            approval_seconds=_seconds(decided_at - received),
+            approval_seconds=_seconds(decided - received) if approved else None,
             review_seconds=None if sent is None else _seconds(sent - received),
-            approval_stage_seconds=None if sent is None else _seconds(decided_at - sent),
+            approval_stage_seconds=None if sent is None else _seconds(decided - sent),
+            paid_on=paid,
+            payment_days=None if paid is None else (paid - received_on).days,
         )
 
 
