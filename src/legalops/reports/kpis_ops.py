@@ -22,7 +22,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models import Value as SqlValue
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from legalops.appeals.models import Appeal
@@ -89,17 +89,21 @@ SECONDS = 86400
 # Each span of an `InvoiceCycle` row: the date the period bounds, the date that places it in
 # a month (when the span ends), and which rows have it.
 _SPANS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "approval_seconds": ("decided_on", "decided_on", {"approved": True}),
-    "review_seconds": ("decided_on", "submitted_on", {"approved": True}),
-    "approval_stage_seconds": ("decided_on", "decided_on", {"approved": True}),
-    "payment_days": ("paid_on", "paid_on", {}),
+    "approval_seconds": ("decided_on", "decided_month", {"approved": True}),
+    "review_seconds": ("decided_on", "submitted_month", {"approved": True}),
+    "approval_stage_seconds": ("decided_on", "decided_month", {"approved": True}),
+    "payment_days": ("paid_on", "paid_month", {}),
 }
 
 
-def _ranked(query: Query, span: str, fraction: Decimal) -> dict[Key, Decimal | None]:
-    """`rank_value` of one span per group, ranked by the database: a window numbers the rows
-    of each group in order of the span and only the rows at the ranks the percentile reads
-    come back (a few per group instead of every invoice)."""
+Ranked = dict[Key, tuple[int, dict[int, int]]]
+
+
+def _ranked(query: Query, span: str) -> Ranked:
+    """Per group: the number of values of one span and the values at the ranks the median and
+    the 90th percentile read, ranked by the database: a window numbers the rows of each group
+    in order of the span and only the rows at those ranks come back (a few per group instead
+    of every invoice)."""
     period_field, month_field, only = _SPANS[span]
     rows = scoped(
         InvoiceCycle.objects.filter(**only, **{f"{span}__isnull": False}),
@@ -109,7 +113,7 @@ def _ranked(query: Query, span: str, fraction: Decimal) -> dict[Key, Decimal | N
     )
     group: Any = None
     if query.group == "month":
-        group = TruncMonth(month_field)
+        group = F(month_field)
     elif query.group:
         group = F(DIMENSION_FIELDS[query.group])
     partition: Any = [group] if group is not None else None
@@ -118,19 +122,14 @@ def _ranked(query: Query, span: str, fraction: Decimal) -> dict[Key, Decimal | N
         count=Window(Count("pk"), partition_by=partition),
         group=group if group is not None else SqlValue(None, output_field=IntegerField()),
     )
+    # `kpis_common.ranks`: the middle one or two (median) and ceil(0.9 n) (90th percentile)
     count = F("count")
-    wanted = (
-        Q(rank=(count + 1) / 2) | Q(rank=count / 2 + 1)
-        if fraction == MEDIAN
-        else Q(rank=(count * 9 + 9) / 10)
-    )
-    if fraction not in (MEDIAN, P90):
-        raise ValueError(f"no database ranking for the {fraction} percentile")
-    found: dict[Key, tuple[int, dict[int, int]]] = {}
+    wanted = Q(rank=(count + 1) / 2) | Q(rank=count / 2 + 1) | Q(rank=(count * 9 + 9) / 10)
+    found: Ranked = {}
     for key, value, rank, n in rows.filter(wanted).values_list("group", span, "rank", "count"):
         key = None if query.group is None else _month_or_key(key, query)
         found.setdefault(key, (n, {}))[1][rank] = value
-    return {key: value_at_ranks(n, fraction, by.__getitem__) for key, (n, by) in found.items()}
+    return found
 
 
 def _listed_percentile(source: Any, fraction: Decimal) -> Any:
@@ -154,12 +153,16 @@ def _month_or_key(value: Any, query: Query) -> Key:
 
 
 def _percentile_of(span: str, fraction: Decimal) -> Any:
+    if fraction not in (MEDIAN, P90):
+        raise ValueError(f"{span}: only the median and the 90th percentile are ranked")
     per_day = 1 if span == "payment_days" else SECONDS
 
     def compute(query: Query) -> dict[Key, Value]:
-        key = ("ranked", span, fraction, query.group)
-        ranked = query.cached(key, lambda: _ranked(query, span, fraction))
-        values: dict[Key, Value] = {k: in_days(v, per_day) for k, v in ranked.items()}
+        ranked = query.cached(("ranked", span, query.group), lambda: _ranked(query, span))
+        values: dict[Key, Value] = {
+            key: in_days(value_at_ranks(n, fraction, by.__getitem__), per_day)
+            for key, (n, by) in ranked.items()
+        }
         return with_total(query, values, None)
 
     return compute
@@ -238,7 +241,7 @@ def first_pass_acceptance(query: Query) -> dict[Key, Value]:
         date_field="decided_on",
     )
     if query.group == "month":
-        rows = rows.annotate(group=TruncMonth("decided_on"))
+        rows = rows.annotate(group=F("decided_month"))
     elif query.group:
         rows = rows.annotate(group=F(DIMENSION_FIELDS[query.group]))
     counts = {"total": Count("pk"), "passed": Count("pk", filter=Q(first_pass=True))}

@@ -168,6 +168,9 @@ class InvoiceCycle(models.Model):
     firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
     matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
     decided_on = models.DateField(null=True, help_text="Date of the first decision.")
+    # The months (first days) of the dates, stored: grouping by a month computed in SQLite
+    # calls a Python function per row.
+    decided_month = models.DateField(null=True)
     approved = models.BooleanField(
         default=False, help_text="In a spent state with a first decision: has cycle times."
     )
@@ -179,6 +182,7 @@ class InvoiceCycle(models.Model):
     submitted_on = models.DateField(
         null=True, help_text="Date of the first submission for approval; None: never submitted."
     )
+    submitted_month = models.DateField(null=True)
     approval_seconds = models.BigIntegerField(
         null=True, help_text="Receipt to first decision (approved ones)."
     )
@@ -187,6 +191,7 @@ class InvoiceCycle(models.Model):
         null=True, help_text="Submission to first decision."
     )
     paid_on = models.DateField(null=True)
+    paid_month = models.DateField(null=True)
     payment_days = models.IntegerField(null=True, help_text="Receipt date to payment date.")
 
     class Meta:

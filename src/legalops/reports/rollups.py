@@ -302,22 +302,27 @@ def _cycle_rows(invoices: QuerySet[Invoice]) -> Iterator[InvoiceCycle]:
         pk, firm_id, matter_id, state, resubmits, received, received_on, decided, paid = row
         approved = decided is not None and state in _SPENT
         sent = submitted.get(pk) if approved else None
+        decided_on = None if decided is None else timezone.localtime(decided).date()
+        submitted_on = None if sent is None else timezone.localtime(sent).date()
         yield InvoiceCycle(
             invoice_id=pk,
             firm_id=firm_id,
             matter_id=matter_id,
-            decided_on=None if decided is None else timezone.localtime(decided).date(),
+            decided_on=decided_on,
+            decided_month=decided_on and month_of(decided_on),
             approved=approved,
             first_pass=(
                 None
                 if decided is None or resubmits is not None
                 else approved and pk not in rejected
             ),
-            submitted_on=None if sent is None else timezone.localtime(sent).date(),
+            submitted_on=submitted_on,
+            submitted_month=submitted_on and month_of(submitted_on),
             approval_seconds=_seconds(decided - received) if approved else None,
             review_seconds=None if sent is None else _seconds(sent - received),
             approval_stage_seconds=None if sent is None else _seconds(decided - sent),
             paid_on=paid,
+            paid_month=paid and month_of(paid),
             payment_days=None if paid is None else (paid - received_on).days,
         )
 
