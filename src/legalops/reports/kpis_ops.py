@@ -34,6 +34,7 @@ from legalops.reports.kpis_common import (
     in_days,
     invoice_sums,
     percentile,
+    ranks,
     ratio,
     value_at_ranks,
     with_total,
@@ -101,15 +102,26 @@ Ranked = dict[Key, tuple[int, dict[int, int]]]
 
 def _ranked(query: Query, span: str) -> Ranked:
     """Per group: the number of values of one span and the values at the ranks the median and
-    the 90th percentile read, ranked by the database: a window numbers the rows of each group
-    in order of the span and only the rows at those ranks come back (a few per group instead
-    of every invoice)."""
+    the 90th percentile read (`kpis_common.ranks`), ranked by the database. Spans read from
+    the same rows and grouped by the same column are ranked by one query."""
+    share = _sharing(query, span)
+    spans = tuple(s for s in _SPANS if _sharing(query, s) == share)
+    ranked = query.cached(("ranked", share, query.group), lambda: _rank(query, spans))
+    return ranked.get(span, {})
+
+
+def _sharing(query: Query, span: str) -> tuple[Any, ...]:
     period_field, month_field, only = _SPANS[span]
+    return (period_field, month_field if query.group == "month" else "", tuple(only.items()))
+
+
+def _rank(query: Query, spans: tuple[str, ...]) -> dict[str, Ranked]:
+    """A window numbers the rows of each group in order of each span (no value last) and
+    only the rows at a rank some percentile reads come back: a few per group instead of
+    every invoice."""
+    period_field, month_field, only = _SPANS[spans[0]]
     rows = scoped(
-        InvoiceCycle.objects.filter(**only, **{f"{span}__isnull": False}),
-        query.user,
-        query.filters,
-        date_field=period_field,
+        InvoiceCycle.objects.filter(**only), query.user, query.filters, date_field=period_field
     )
     group: Any = None
     if query.group == "month":
@@ -117,19 +129,38 @@ def _ranked(query: Query, span: str) -> Ranked:
     elif query.group:
         group = F(DIMENSION_FIELDS[query.group])
     partition: Any = [group] if group is not None else None
+    wanted = Q()
+    names: list[tuple[str, str, str]] = []
+    for index, span in enumerate(spans):
+        rank, count = f"rank_{index}", f"count_{index}"
+        order = F(span).asc(nulls_last=True)
+        rows = rows.annotate(
+            **{
+                rank: Window(RowNumber(), partition_by=partition, order_by=order),
+                count: Window(Count(span), partition_by=partition),
+            }
+        )
+        n = F(count)
+        wanted |= Q(**{rank: (n + 1) / 2}) | Q(**{rank: n / 2 + 1}) | Q(**{rank: (n * 9 + 9) / 10})
+        names.append((span, rank, count))
     rows = rows.annotate(
-        rank=Window(RowNumber(), partition_by=partition, order_by=F(span).asc()),
-        count=Window(Count("pk"), partition_by=partition),
-        group=group if group is not None else SqlValue(None, output_field=IntegerField()),
+        group=group if group is not None else SqlValue(None, output_field=IntegerField())
     )
-    # `kpis_common.ranks`: the middle one or two (median) and ceil(0.9 n) (90th percentile)
-    count = F("count")
-    wanted = Q(rank=(count + 1) / 2) | Q(rank=count / 2 + 1) | Q(rank=(count * 9 + 9) / 10)
-    found: Ranked = {}
-    for key, value, rank, n in rows.filter(wanted).values_list("group", span, "rank", "count"):
-        key = None if query.group is None else _month_or_key(key, query)
-        found.setdefault(key, (n, {}))[1][rank] = value
+    fields = ["group", *(name for triple in names for name in triple)]
+    found: dict[str, Ranked] = {span: {} for span in spans}
+    for row in rows.filter(wanted).values(*fields):
+        if query.group == "month" and row["group"] is None:
+            continue  # never submitted: no review span to place in a month
+        key = None if query.group is None else _month_or_key(row["group"], query)
+        for span, rank, count in names:
+            value, at, n = row[span], row[rank], row[count]
+            if value is not None and at in ranks_read(n):
+                found[span].setdefault(key, (n, {}))[1][at] = value
     return found
+
+
+def ranks_read(count: int) -> set[int]:
+    return {*ranks(count, MEDIAN), *ranks(count, P90)}
 
 
 def _listed_percentile(source: Any, fraction: Decimal) -> Any:
