@@ -144,9 +144,7 @@ def _trend(view: View, ctx: Context) -> Table:
 
 def _split(view: View, ctx: Context) -> Table:
     kpis, missing = available(view.kpis)
-    groups = split_groups(ctx, kpis, view.by)
-    if view.top and kpis:
-        groups = sorted(groups, key=lambda g: _sort_value(g[2].get(0)), reverse=True)[: view.top]
+    groups = split_groups(ctx, kpis, view.by, top=view.top)
     columns = (Column(DIMENSIONS[view.by], "text"), *(column_for(k, ctx.currency) for k in kpis))
     rows = [
         (label, *(_cell(values.get(i)) for i, _ in enumerate(kpis)))
@@ -159,10 +157,12 @@ def _split(view: View, ctx: Context) -> Table:
 Group = tuple[Key, str, dict[int, Value], dict[str, Any]]
 
 
-def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str) -> list[Group]:
+def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str, *, top: int = 0) -> list[Group]:
     """Several KPIs by one dimension, as `kpi_by` gives one (same labels, order and drill
     keywords), computed with one shared query memo: KPIs that read the same rollup
-    aggregate share its query instead of repeating it per KPI."""
+    aggregate share its query instead of repeating it per KPI. With `top`, only the `top`
+    groups with the largest first KPI, largest first (labelled alone: a split by matter has
+    thousands of groups)."""
     require_reports(ctx.user)
     query = Query(user=ctx.user, filters=ctx.filters, group=dimension, memo=ctx.memo)
     merged: dict[Key, dict[int, Value]] = {}
@@ -172,6 +172,11 @@ def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str) -> list[Grou
         for key, value in kpi.compute(query).items():
             if key is not None:
                 merged.setdefault(key, {})[index] = value
+    if top and kpis and len(merged) > top:
+        # Label only the groups that can make the top (ties at the cut included, so the
+        # order by value, then label, is the one of ranking every group).
+        cut = sorted((_sort_value(v.get(0)) for v in merged.values()), reverse=True)[top - 1]
+        merged = {k: v for k, v in merged.items() if _sort_value(v.get(0)) >= cut}
     labels = dimension_labels(dimension, list(merged))
     groups = [
         (
@@ -183,8 +188,12 @@ def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str) -> list[Grou
         for key, values in merged.items()
     ]
     if dimension == "month":
-        return sorted(groups, key=lambda g: str(g[0]))
-    return sorted(groups, key=lambda g: g[1].casefold())
+        groups = sorted(groups, key=lambda g: str(g[0]))
+    else:
+        groups = sorted(groups, key=lambda g: g[1].casefold())
+    if top and kpis:
+        return sorted(groups, key=lambda g: _sort_value(g[2].get(0)), reverse=True)[:top]
+    return groups
 
 
 def _sort_value(value: Value) -> Decimal:
