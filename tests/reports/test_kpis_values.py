@@ -180,3 +180,26 @@ def test_budget_variance(book: Any, admin: Any, firm_a: Any, firm_b: Any) -> Non
     assert v["matters_within_budget"] == Decimal("0.5")  # M2 within, M1 over
     by_matter = {r.label[:3]: r.value for r in kpi_by(admin, Q1, "budget_variance", "matter")}
     assert by_matter == {"M-1": Decimal("0.2667"), "M-2": Decimal("-0.2")}  # 400/1500, -220/1100
+
+
+def test_per_firm_totals_give_the_matter_level_values(
+    book: Any, admin: Any, firm_a: Any, monkeypatch: Any
+) -> None:
+    """The dashboards' default views read the per-firm totals; every KPI must come out as
+    the matter-level rollups give it (those are checked by hand above)."""
+    from legalops.reports import kpis_common
+
+    def every_view() -> list[Any]:
+        a = Filters(date_from=D(2026, 2, 1), date_to=D(2026, 3, 31), firm_ids=(firm_a.pk,))
+        out: list[Any] = [kpi_values(admin, f) for f in (Q1, a)]
+        for kpi in ("total_billed", "blended_rate", "review_savings_rate", "leverage"):
+            for dimension in ("firm", "month"):
+                rows = kpi_by(admin, Q1, kpi, dimension)
+                out.append([(r.key, r.value) for r in rows])
+        out.append(monthly_series(admin, Q1, ["total_approved", "staffing_mix"]))
+        return out
+
+    assert kpis_common.firm_level(kpis_common.Query(admin, Q1))
+    per_firm = every_view()
+    monkeypatch.setattr(kpis_common, "firm_level", lambda query: False)
+    assert every_view() == per_firm

@@ -13,14 +13,26 @@ from tests.invoices.spend_fixtures import GUIDELINES, flagged_file
 from legalops.invoices import services
 from legalops.invoices.models import Flag
 from legalops.invoices.rulebook import guidelines_load
-from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.models import (
+    FirmInvoiceMonth,
+    FirmStaffingMonth,
+    InvoiceCycle,
+    InvoiceMonth,
+    StaffingMonth,
+)
 from legalops.reports.rollups import rebuild
 
 
 def snapshot() -> list[dict[str, Any]]:
     rows = [
         {k: v for k, v in row.items() if k != "id"}
-        for model in (InvoiceMonth, StaffingMonth)
+        for model in (
+            InvoiceMonth,
+            StaffingMonth,
+            InvoiceCycle,
+            FirmInvoiceMonth,
+            FirmStaffingMonth,
+        )
         for row in model.objects.values()
     ]
     return sorted(rows, key=repr)

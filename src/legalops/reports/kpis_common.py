@@ -9,9 +9,14 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
-from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.models import (
+    FirmInvoiceMonth,
+    FirmStaffingMonth,
+    InvoiceMonth,
+    StaffingMonth,
+)
 from legalops.reports.registry import Key, Query, Value
-from legalops.reports.selectors import DIMENSION_FIELDS, scoped
+from legalops.reports.selectors import DIMENSION_FIELDS, report_matter_scope, scoped
 
 Sums = dict[str, Any]
 
@@ -51,11 +56,28 @@ def _grouped(
     return out
 
 
+# Groupings the per-firm totals can answer (they have no matter).
+_FIRM_LEVEL_GROUPS = (None, "firm", "month", "classification")
+
+
+def firm_level(query: Query) -> bool:
+    """Whether the per-firm totals (`FirmInvoiceMonth`, `FirmStaffingMonth`) give the same
+    sums as the matter-level rollups for this query: no filter or grouping by an attribute
+    of the matter, and a user who sees every matter."""
+    f = query.filters
+    return (
+        query.group in _FIRM_LEVEL_GROUPS
+        and not (f.practice_area_ids or f.business_unit_ids or f.matter_types)
+        and report_matter_scope(query.user) is None
+    )
+
+
 def invoice_sums(query: Query, *, by_firm: bool = False) -> dict[Any, Sums]:
     """InvoiceMonth columns summed per group (per (group, firm id) with `by_firm`)."""
 
     def compute() -> dict[Any, Sums]:
-        rows = scoped(InvoiceMonth.objects.all(), query.user, query.filters, date_field="month")
+        model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
+        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         extra = ("firm_id",) if by_firm else ()
         return _grouped(rows, query.group, _INVOICE_COLUMNS, extra)
 
@@ -66,7 +88,8 @@ def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
     """StaffingMonth columns summed per group (per (group, bucket) with `by_bucket`)."""
 
     def compute() -> dict[Any, Sums]:
-        rows = scoped(StaffingMonth.objects.all(), query.user, query.filters, date_field="month")
+        model = FirmStaffingMonth if firm_level(query) else StaffingMonth
+        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         extra = ("bucket",) if by_bucket else ()
         return _grouped(rows, query.group, _STAFFING_COLUMNS, extra)
 
@@ -112,19 +135,36 @@ def rank_value(values: Sequence[int | Decimal], fraction: Decimal) -> Decimal | 
     values), exact; None for no values."""
     if not values:
         return None
-    ordered = sorted(Decimal(v) for v in values)
+    ordered = sorted(values)
+    return value_at_ranks(len(ordered), fraction, lambda rank: ordered[rank - 1])
+
+
+def ranks(count: int, fraction: Decimal) -> tuple[int, ...]:
+    """The 1-based ranks in `count` sorted values that `rank_value` reads: the middle one or
+    two for the median, else the nearest rank ceil(fraction x count)."""
     if fraction == Decimal("0.5"):
-        middle = len(ordered) // 2
-        both = ordered[middle] * 2 if len(ordered) % 2 else ordered[middle - 1] + ordered[middle]
-        return both / 2
-    rank = max(1, int((fraction * len(ordered)).to_integral_value(rounding="ROUND_CEILING")))
-    return ordered[rank - 1]
+        return tuple(sorted({(count + 1) // 2, count // 2 + 1}))
+    return (max(1, int((fraction * count).to_integral_value(rounding="ROUND_CEILING"))),)
+
+
+def value_at_ranks(
+    count: int, fraction: Decimal, at: Callable[[int], int | Decimal]
+) -> Decimal | None:
+    """`rank_value` of `count` sorted values, `at(rank)` giving the value of a 1-based rank
+    (the values themselves may be ranked by the database)."""
+    if not count:
+        return None
+    picked = [Decimal(at(rank)) for rank in ranks(count, fraction)]
+    return sum(picked, Decimal(0)) / len(picked)
 
 
 def percentile(values: list[int], fraction: Decimal, per_day: int = 1) -> Decimal | None:
     """`rank_value` of durations, in days (`per_day` units make a day) rounded half up to
     1 place."""
-    value = rank_value(values, fraction)
+    return in_days(rank_value(values, fraction), per_day)
+
+
+def in_days(value: Decimal | None, per_day: int) -> Decimal | None:
     if value is None:
         return None
     return (value / per_day).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

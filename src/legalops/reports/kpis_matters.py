@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, Q
 from django.utils import timezone
 
 from legalops.matters.accruals import expected_reports
@@ -16,9 +16,10 @@ from legalops.organization.selectors import company_get
 from legalops.reports.kpis_common import group_key, ratio, with_total
 from legalops.reports.kpis_ops import matters_in_scope
 from legalops.reports.models import InvoiceMonth
-from legalops.reports.registry import Key, Kpi, Query, register
+from legalops.reports.registry import Filters, Key, Kpi, Query, register
 from legalops.reports.registry import Value as KpiValue
 from legalops.reports.rollups import Converter
+from legalops.reports.selectors import report_matter_scope
 
 
 def accrual_compliance(query: Query) -> dict[Key, KpiValue]:
@@ -84,37 +85,61 @@ def budget_uses(query: Query, *, in_period: bool) -> list[BudgetUse]:
     budget's currency over the fiscal year to date (as `matters.budgets` compares them),
     both converted to the reporting currency at the fiscal year's first day."""
 
-    def compute() -> list[BudgetUse]:
+    field = _BUDGET_FIELDS[query.group] if query.group else None
+    return [
+        BudgetUse(group_key(budget[field]) if field else None, budget_rc, spent_rc)
+        for budget, budget_rc, spent_rc in _converted_budgets(query, in_period=in_period)
+    ]
+
+
+def _converted_budgets(query: Query, *, in_period: bool) -> list[tuple[Any, int, int]]:
+    """The budgets of `budget_uses` with their budget and spend in the reporting currency,
+    computed once per page for every grouping."""
+
+    def compute() -> list[tuple[Any, int, int]]:
         company, today = company_get(), timezone.localdate()
         converter = Converter(company.reporting_currency)
-        budgets = list(_budgets(query, company, in_period))
-        spent = _monthly_spend({b["matter_id"] for b in budgets})
-        uses = []
-        for budget in budgets:
+        spent = _monthly_spend(query)
+        out = []
+        for budget in _budgets(query, company, in_period):
             start, end = company.fiscal_year_bounds(budget["fiscal_year"])
             months = spent.get((budget["matter_id"], budget["firm_id"], budget["currency"]), {})
-            used = sum(v for m, v in months.items() if start.replace(day=1) <= m <= min(end, today))
+            first, last = start.replace(day=1), min(end, today)
+            used = sum(v for m, v in months.items() if first <= m <= last)
             rc = [converter.convert(v, budget["currency"], start) for v in (budget["total"], used)]
             if rc[0] is not None and rc[1] is not None:
-                key = group_key(budget["group"]) if query.group else None
-                uses.append(BudgetUse(key, rc[0], rc[1]))
-        return uses
+                out.append((budget, rc[0], rc[1]))
+        return out
 
-    return query.cached(("budgets", query.group, in_period), compute)
+    return query.cached(("budgets", in_period), compute)
 
 
-def _monthly_spend(matter_ids: set[int]) -> dict[tuple[int, int, str], dict[Any, int]]:
-    """Approved spend (invoice currency) per (matter, firm, currency) and month, one query."""
-    rows = (
-        InvoiceMonth.objects.filter(matter_id__in=matter_ids, approved_minor__gt=0)
-        .values("matter_id", "firm_id", "currency", "month")
-        .annotate(total=Sum("approved_minor"))
-        .order_by()
+def _monthly_spend(query: Query) -> dict[tuple[int, int, str], dict[Any, int]]:
+    """Approved spend (invoice currency) per (matter, firm, currency) and month of the
+    matters in scope: one query per page, whatever the grouping or period of the budgets
+    (a page asks for budget uses up to four times)."""
+
+    def compute() -> dict[tuple[int, int, str], dict[Any, int]]:
+        rows = InvoiceMonth.objects.filter(approved_minor__gt=0)
+        if report_matter_scope(query.user) is not None or _narrowed(query.filters):
+            rows = rows.filter(matter__in=matters_in_scope(query))
+        out: dict[tuple[int, int, str], dict[Any, int]] = defaultdict(dict)
+        for matter_id, firm_id, currency, month, total in rows.values_list(
+            "matter_id", "firm_id", "currency", "month", "approved_minor"
+        ).iterator(chunk_size=5000):
+            out[(matter_id, firm_id, currency)][month] = total
+        return out
+
+    return query.cached("monthly_spend", compute)
+
+
+def _narrowed(filters: Filters) -> bool:
+    return bool(
+        filters.firm_ids
+        or filters.practice_area_ids
+        or filters.business_unit_ids
+        or filters.matter_types
     )
-    out: dict[tuple[int, int, str], dict[Any, int]] = defaultdict(dict)
-    for row in rows:
-        out[(row["matter_id"], row["firm_id"], row["currency"])][row["month"]] = row["total"]
-    return out
 
 
 def _budgets(query: Query, company: Any, in_period: bool) -> Any:
@@ -127,9 +152,8 @@ def _budgets(query: Query, company: Any, in_period: bool) -> Any:
         budgets = budgets.filter(fiscal_year__gte=company.fiscal_year_of(query.filters.date_from))
     if in_period and query.filters.date_to:
         budgets = budgets.filter(fiscal_year__lte=company.fiscal_year_of(query.filters.date_to))
-    group = F(_BUDGET_FIELDS[query.group]) if query.group else Value(0)
-    return budgets.annotate(total=F("approved_version__total_minor"), group=group).values(
-        "matter_id", "firm_id", "currency", "fiscal_year", "total", "group"
+    return budgets.annotate(total=F("approved_version__total_minor")).values(
+        "currency", "fiscal_year", "total", *_BUDGET_FIELDS.values()
     )
 
 

@@ -1,6 +1,7 @@
 """Operations KPIs: invoice cycle times and aging, appeals, first-pass acceptance and matter
 cycle times. They need the time between events of single invoices or matters, which monthly
-sums cannot give, so they read invoices, appeals and matters (never lines) directly."""
+sums cannot give: invoice cycle times read the per-invoice `InvoiceCycle` rollup; the others
+read invoices, appeals and matters (never lines) directly."""
 
 from __future__ import annotations
 
@@ -11,25 +12,34 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
+    Q,
     QuerySet,
-    Subquery,
+    Window,
 )
+from django.db.models import Value as SqlValue
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from legalops.appeals.models import Appeal
 from legalops.invoices.hooks import SPENT_STATES
-from legalops.invoices.models import OPEN_STATES, Invoice, State, StateChange
+from legalops.invoices.models import OPEN_STATES, Invoice
 from legalops.matters.models import Matter, MatterFirm
 from legalops.reports.kpis_common import (
     group_key,
+    in_days,
     invoice_sums,
     percentile,
+    ranks,
     ratio,
+    value_at_ranks,
     with_total,
 )
+from legalops.reports.models import InvoiceCycle
 from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
 from legalops.reports.rollups import Converter
 from legalops.reports.selectors import (
@@ -77,81 +87,116 @@ def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> A
 
 
 SECONDS = 86400
+# Each span of an `InvoiceCycle` row: the date the period bounds, the date that places it in
+# a month (when the span ends), and which rows have it.
+_SPANS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "approval_seconds": ("decided_on", "decided_month", {"approved": True}),
+    "review_seconds": ("decided_on", "submitted_month", {"approved": True}),
+    "approval_stage_seconds": ("decided_on", "decided_month", {"approved": True}),
+    "payment_days": ("paid_on", "paid_month", {}),
+}
 
 
-def _decided_times(query: Query) -> list[dict[str, Any]]:
-    """Receipt, first submission for approval and first decision of every invoice approved
-    in the period, read once per grouping: the three cycle-time KPIs share this one query
-    (they used to run one each, two of them with the submission subquery)."""
-
-    def compute() -> list[dict[str, Any]]:
-        invoices = _decided(query).annotate(submitted_at=_first(State.PENDING_APPROVAL))
-        fields = ["received_at", "submitted_at", "decided_at"]
-        return list(_grouped_rows(invoices, query, fields))
-
-    return query.cached(("decided_times", query.group), compute)
+Ranked = dict[Key, tuple[int, dict[int, int]]]
 
 
-def _durations(query: Query, start: str, end: str) -> dict[Key, list[int]]:
-    """Whole seconds from `start` to `end` per invoice approved in the period, grouped
-    (months by the end moment). Invoices missing either moment are left out."""
-    out: dict[Key, list[int]] = defaultdict(list)
-    for row in _decided_times(query):
-        if row[start] is None or row[end] is None:
-            continue
-        delta = row[end] - row[start]
-        out[_key(row, query, end)].append(delta.days * SECONDS + delta.seconds)
-    return out
+def _ranked(query: Query, span: str) -> Ranked:
+    """Per group: the number of values of one span and the values at the ranks the median and
+    the 90th percentile read (`kpis_common.ranks`), ranked by the database. Spans read from
+    the same rows and grouped by the same column are ranked by one query."""
+    share = _sharing(query, span)
+    spans = tuple(s for s in _SPANS if _sharing(query, s) == share)
+    ranked = query.cached(("ranked", share, query.group), lambda: _rank(query, spans))
+    return ranked.get(span, {})
 
 
-def _decided(query: Query) -> QuerySet[Invoice]:
-    """Invoices approved in the period (by the date of their first decision)."""
-    return scoped(
-        Invoice.objects.filter(state__in=SPENT_STATES, decided_at__isnull=False),
-        query.user,
-        query.filters,
-        date_field="decided_at__date",
+def _sharing(query: Query, span: str) -> tuple[Any, ...]:
+    period_field, month_field, only = _SPANS[span]
+    return (period_field, month_field if query.group == "month" else "", tuple(only.items()))
+
+
+def _rank(query: Query, spans: tuple[str, ...]) -> dict[str, Ranked]:
+    """A window numbers the rows of each group in order of each span (no value last) and
+    only the rows at a rank some percentile reads come back: a few per group instead of
+    every invoice."""
+    period_field, month_field, only = _SPANS[spans[0]]
+    rows = scoped(
+        InvoiceCycle.objects.filter(**only), query.user, query.filters, date_field=period_field
     )
+    group: Any = None
+    if query.group == "month":
+        group = F(month_field)
+    elif query.group:
+        group = F(DIMENSION_FIELDS[query.group])
+    partition: Any = [group] if group is not None else None
+    wanted = Q()
+    names: list[tuple[str, str, str]] = []
+    for index, span in enumerate(spans):
+        rank, count = f"rank_{index}", f"count_{index}"
+        order = F(span).asc(nulls_last=True)
+        rows = rows.annotate(
+            **{
+                rank: Window(RowNumber(), partition_by=partition, order_by=order),
+                count: Window(Count(span), partition_by=partition),
+            }
+        )
+        n = F(count)
+        wanted |= Q(**{rank: (n + 1) / 2}) | Q(**{rank: n / 2 + 1}) | Q(**{rank: (n * 9 + 9) / 10})
+        names.append((span, rank, count))
+    rows = rows.annotate(
+        group=group if group is not None else SqlValue(None, output_field=IntegerField())
+    )
+    fields = ["group", *(name for triple in names for name in triple)]
+    found: dict[str, Ranked] = {span: {} for span in spans}
+    for row in rows.filter(wanted).values(*fields):
+        if query.group == "month" and row["group"] is None:
+            continue  # never submitted: no review span to place in a month
+        key = None if query.group is None else _month_or_key(row["group"], query)
+        for span, rank, count in names:
+            value, at, n = row[span], row[rank], row[count]
+            if value is not None and at in ranks_read(n):
+                found[span].setdefault(key, (n, {}))[1][at] = value
+    return found
 
 
-def _percentile_of(source: Any, fraction: Decimal, per_day: int = SECONDS) -> Any:
+def ranks_read(count: int) -> set[int]:
+    return {*ranks(count, MEDIAN), *ranks(count, P90)}
+
+
+def _listed_percentile(source: Any, fraction: Decimal) -> Any:
+    """A percentile of durations in days that `source` lists per group (matters: a few
+    thousand, read whole)."""
+
     def compute(query: Query) -> dict[Key, Value]:
         values: dict[Key, Value] = {
-            key: percentile(spans, fraction, per_day) for key, spans in source(query).items()
+            key: percentile(days, fraction) for key, days in source(query).items()
         }
         return with_total(query, values, None)
 
     return compute
 
 
-def approval_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "received_at", "decided_at")
+def _month_or_key(value: Any, query: Query) -> Key:
+    if query.group == "month":
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return day.replace(day=1)
+    return group_key(value)
 
 
-def review_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "received_at", "submitted_at")
+def _percentile_of(span: str, fraction: Decimal) -> Any:
+    if fraction not in (MEDIAN, P90):
+        raise ValueError(f"{span}: only the median and the 90th percentile are ranked")
+    per_day = 1 if span == "payment_days" else SECONDS
 
+    def compute(query: Query) -> dict[Key, Value]:
+        ranked = query.cached(("ranked", span, query.group), lambda: _ranked(query, span))
+        values: dict[Key, Value] = {
+            key: in_days(value_at_ranks(n, fraction, by.__getitem__), per_day)
+            for key, (n, by) in ranked.items()
+        }
+        return with_total(query, values, None)
 
-def approval_stage_durations(query: Query) -> dict[Key, list[int]]:
-    return _durations(query, "submitted_at", "decided_at")
-
-
-def _first(state: str) -> Subquery:
-    changes = StateChange.objects.filter(invoice_id=OuterRef("pk"), to_state=state)
-    return Subquery(changes.order_by("at").values("at")[:1])
-
-
-def payment_durations(query: Query) -> dict[Key, list[int]]:
-    invoices = scoped(
-        Invoice.objects.filter(paid_on__isnull=False),
-        query.user,
-        query.filters,
-        date_field="paid_on",
-    )
-    out: dict[Key, list[int]] = defaultdict(list)
-    for row in _grouped_rows(invoices, query, ["received_on", "paid_on"]):
-        out[_key(row, query, "paid_on")].append((row["paid_on"] - row["received_on"]).days)
-    return out
+    return compute
 
 
 # --- aging of pending invoices ---------------------------------------------------------------
@@ -220,22 +265,30 @@ def appeal_rate(query: Query) -> dict[Key, Value]:
 
 
 def first_pass_acceptance(query: Query) -> dict[Key, Value]:
-    rejected = Exists(
-        StateChange.objects.filter(invoice_id=OuterRef("pk"), to_state=State.REJECTED)
-    )
-    invoices = scoped(
-        Invoice.objects.filter(resubmission_of__isnull=True, decided_at__isnull=False),
+    rows = scoped(
+        InvoiceCycle.objects.filter(first_pass__isnull=False),
         query.user,
         query.filters,
-        date_field="decided_at__date",
-    ).annotate(was_rejected=rejected)
-    passed: dict[Key, int] = defaultdict(int)
-    total: dict[Key, int] = defaultdict(int)
-    for row in _grouped_rows(invoices, query, ["decided_at", "state", "was_rejected"]):
-        key = _key(row, query, "decided_at")
-        total[key] += 1
-        passed[key] += 1 if row["state"] in SPENT_STATES and not row["was_rejected"] else 0
-    values: dict[Key, Value] = {key: ratio(passed[key], n) for key, n in total.items()}
+        date_field="decided_on",
+    )
+    if query.group == "month":
+        rows = rows.annotate(group=F("decided_month"))
+    elif query.group:
+        rows = rows.annotate(group=F(DIMENSION_FIELDS[query.group]))
+    counts = {"total": Count("pk"), "passed": Count("pk", filter=Q(first_pass=True))}
+    if query.group is None:
+        totals = rows.aggregate(**counts)
+        sums = [{"group": None, **totals}]
+    else:
+        annotated: Any = rows  # carries the "group" annotation made above
+        sums = list(annotated.values("group").annotate(**counts).order_by())
+    values: dict[Key, Value] = {
+        (_month_or_key(row["group"], query) if query.group else None): ratio(
+            row["passed"], row["total"]
+        )
+        for row in sums
+        if row["total"]
+    }
     return with_total(query, values, None)
 
 
@@ -293,19 +346,22 @@ def open_matter_ages(query: Query) -> dict[Key, list[int]]:
 
 
 _STAGES = "Days from receipt to the first decision"
+_CYCLES = "invoice cycle times (one rollup row per approved invoice, from its state changes)"
 _kpi(
     "invoice_cycle_time_days_median",
     "Invoice cycle time (median)",
     f"{_STAGES} (approval), median over invoices approved in the period (by approval date).",
     "days",
-    _percentile_of(approval_durations, MEDIAN),
+    _percentile_of("approval_seconds", MEDIAN),
+    reads=_CYCLES,
 )
 _kpi(
     "invoice_cycle_time_days_p90",
     "Invoice cycle time (90th percentile)",
     f"{_STAGES} (approval), 90th percentile (nearest rank) over invoices approved in the period.",
     "days",
-    _percentile_of(approval_durations, P90),
+    _percentile_of("approval_seconds", P90),
+    reads=_CYCLES,
 )
 _kpi(
     "review_stage_days_median",
@@ -313,7 +369,8 @@ _kpi(
     "Days from receipt to submission for approval, median over invoices approved in the "
     "period (by approval date).",
     "days",
-    _percentile_of(review_durations, MEDIAN),
+    _percentile_of("review_seconds", MEDIAN),
+    reads=_CYCLES,
 )
 _kpi(
     "approval_stage_days_median",
@@ -321,7 +378,8 @@ _kpi(
     "Days from submission for approval to approval, median over invoices approved in the "
     "period (by approval date).",
     "days",
-    _percentile_of(approval_stage_durations, MEDIAN),
+    _percentile_of("approval_stage_seconds", MEDIAN),
+    reads=_CYCLES,
 )
 _kpi(
     "invoice_to_payment_days_median",
@@ -329,7 +387,7 @@ _kpi(
     "Days from the receipt date to the payment date, median over invoices paid in the period "
     "(by payment date).",
     "days",
-    _percentile_of(payment_durations, MEDIAN, per_day=1),
+    _percentile_of("payment_days", MEDIAN),
 )
 _PENDING = "Invoices still received, in review, pending approval, on hold or under appeal on "
 _AS_OF = "the period's end (today without one)"
@@ -382,7 +440,7 @@ _kpi(
     "Matter cycle time (median)",
     "Days from opening to closing, median over matters closed in the period.",
     "days",
-    _percentile_of(matter_cycle_durations, MEDIAN, per_day=1),
+    _listed_percentile(matter_cycle_durations, MEDIAN),
     reads="matters",
     dimensions=MATTER_DIMENSIONS,
     section="Matters",
@@ -392,7 +450,7 @@ _kpi(
     "Open-matter age (median)",
     f"Days since opening of the matters open on {_AS_OF}, median.",
     "days",
-    _percentile_of(open_matter_ages, MEDIAN, per_day=1),
+    _listed_percentile(open_matter_ages, MEDIAN),
     reads="matters",
     dimensions=MATTER_DIMENSIONS[:3],
     section="Matters",

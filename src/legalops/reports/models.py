@@ -18,11 +18,7 @@ from django.db import models
 from legalops.core.fields import ScaledDecimalField
 
 
-class RollupKey(models.Model):
-    month = models.DateField(help_text="First day of the month of the invoice date.")
-    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
-    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
-    currency = models.CharField(max_length=3, help_text="The invoices' currency.")
+class Unconverted(models.Model):
     unconverted = models.PositiveIntegerField(
         default=0, help_text="Invoice-date groups left out of *_rc: no FX rate on or before."
     )
@@ -31,8 +27,18 @@ class RollupKey(models.Model):
         abstract = True
 
 
-class InvoiceMonth(RollupKey):
-    """Invoice-level totals and counts of one (month, firm, matter, currency)."""
+class RollupKey(Unconverted):
+    month = models.DateField(help_text="First day of the month of the invoice date.")
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
+    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
+    currency = models.CharField(max_length=3, help_text="The invoices' currency.")
+
+    class Meta:
+        abstract = True
+
+
+class InvoiceSums(models.Model):
+    """The summed columns of the invoice rollups (`InvoiceMonth`, `FirmInvoiceMonth`)."""
 
     billed_count = models.PositiveIntegerField(default=0)
     billed_minor = models.BigIntegerField(default=0)
@@ -55,22 +61,12 @@ class InvoiceMonth(RollupKey):
     flagged_line_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "firm", "matter", "currency"], name="invoice_month_once"
-            )
-        ]
-        indexes = [models.Index(fields=["month", "firm"], name="invoice_month_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.currency}"
+        abstract = True
 
 
-class StaffingMonth(RollupKey):
-    """Fee lines of billed invoices of one (month, firm, matter, currency) and staffing
-    bucket (partner, counsel, associate, paralegal, other: spec/cli.md "staffing_mix")."""
+class StaffingSums(models.Model):
+    """The summed columns of the staffing rollups (`StaffingMonth`, `FirmStaffingMonth`)."""
 
-    bucket = models.CharField(max_length=10)
     hours = ScaledDecimalField(places=4, default=0)
     fees_minor = models.BigIntegerField(default=0)
     fees_rc = models.BigIntegerField(default=0)
@@ -83,6 +79,31 @@ class StaffingMonth(RollupKey):
     )
 
     class Meta:
+        abstract = True
+
+
+class InvoiceMonth(RollupKey, InvoiceSums):
+    """Invoice-level totals and counts of one (month, firm, matter, currency)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "firm", "matter", "currency"], name="invoice_month_once"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "firm"], name="invoice_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.currency}"
+
+
+class StaffingMonth(RollupKey, StaffingSums):
+    """Fee lines of billed invoices of one (month, firm, matter, currency) and staffing
+    bucket (partner, counsel, associate, paralegal, other: spec/cli.md "staffing_mix")."""
+
+    bucket = models.CharField(max_length=10)
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["month", "firm", "matter", "currency", "bucket"],
@@ -93,6 +114,91 @@ class StaffingMonth(RollupKey):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.bucket}"
+
+
+class FirmInvoiceMonth(Unconverted, InvoiceSums):
+    """`InvoiceMonth` summed over matters and currencies per (month, firm): at a large
+    department about a tenth of its rows. The KPIs read it when nothing asks for a matter's
+    attributes (no practice area, business unit or matter type filter or split, and a user
+    who sees every matter), which is every dashboard's default view. Its native-currency
+    columns (*_minor) mix currencies and mean nothing; only *_rc and counts are read."""
+
+    month = models.DateField()
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "firm"], name="firm_invoice_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} firm {self.firm_id}"
+
+
+class FirmStaffingMonth(Unconverted, StaffingSums):
+    """`StaffingMonth` summed over matters and currencies per (month, firm, bucket), read as
+    `FirmInvoiceMonth` is."""
+
+    month = models.DateField()
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
+    bucket = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "firm", "bucket"], name="firm_staffing_month_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} firm {self.firm_id} {self.bucket}"
+
+
+class InvoiceCycle(models.Model):
+    """The times of one decided or paid invoice: percentiles cannot be summed into monthly
+    rows, so the Operations KPIs read one row per invoice here instead of the invoices and
+    their state changes. Kept with the monthly rollups (the same touch, refresh and rebuild)
+    and derived from `Invoice.received_at`, the first change to pending approval,
+    `Invoice.decided_at` (the first decision), `received_on` and `paid_on`; durations are
+    whole seconds, payment whole days."""
+
+    invoice = models.OneToOneField(
+        "invoices.Invoice", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
+    matter = models.ForeignKey("matters.Matter", on_delete=models.CASCADE, related_name="+")
+    decided_on = models.DateField(null=True, help_text="Date of the first decision.")
+    # The months (first days) of the dates, stored: grouping by a month computed in SQLite
+    # calls a Python function per row.
+    decided_month = models.DateField(null=True)
+    approved = models.BooleanField(
+        default=False, help_text="In a spent state with a first decision: has cycle times."
+    )
+    first_pass = models.BooleanField(
+        null=True,
+        help_text="Original submissions with a decision: approved and never rejected. "
+        "None for resubmissions and undecided invoices.",
+    )
+    submitted_on = models.DateField(
+        null=True, help_text="Date of the first submission for approval; None: never submitted."
+    )
+    submitted_month = models.DateField(null=True)
+    approval_seconds = models.BigIntegerField(
+        null=True, help_text="Receipt to first decision (approved ones)."
+    )
+    review_seconds = models.BigIntegerField(null=True, help_text="Receipt to submission.")
+    approval_stage_seconds = models.BigIntegerField(
+        null=True, help_text="Submission to first decision."
+    )
+    paid_on = models.DateField(null=True)
+    paid_month = models.DateField(null=True)
+    payment_days = models.IntegerField(null=True, help_text="Receipt date to payment date.")
+
+    class Meta:
+        indexes = [models.Index(fields=["decided_on", "firm"], name="invoice_cycle_idx")]
+
+    def __str__(self) -> str:
+        return f"invoice {self.invoice_id} decided {self.decided_on}"
 
 
 # Scheduled report packs (issue 7 item 6): a subscription says which dashboards go out, as

@@ -156,7 +156,8 @@ class Row:
 class Query:
     """What a KPI function receives: who asks, the filters, and the dimension to group by
     (None: one value under the key None). `memo` lets KPIs that read the same aggregate share
-    one database query within one registry call."""
+    one database query within one registry call, or across the calls of one page (the same
+    user and filters: every memo key names the grouping it was computed for)."""
 
     user: User | None
     filters: Filters
@@ -245,16 +246,25 @@ def kpi_values(user: User | None, filters: Filters) -> dict[str, Value]:
     }
 
 
-def kpi_by(user: User | None, filters: Filters, kpi_id: str, dimension: str) -> list[Row]:
+def kpi_by(
+    user: User | None,
+    filters: Filters,
+    kpi_id: str,
+    dimension: str,
+    *,
+    memo: dict[Any, Any] | None = None,
+) -> list[Row]:
     """The KPI split by one of its `dimensions`, one Row per group that has data, ordered by
-    label (months chronologically). FilterError for an unknown KPI or dimension."""
+    label (months chronologically). FilterError for an unknown KPI or dimension. `memo`
+    (`Query.memo`) shares aggregates with other calls for the same user and filters."""
     from legalops.reports.selectors import dimension_labels, require_reports
 
     require_reports(user)
     kpi = kpi_get(kpi_id)
     if dimension not in kpi.dimensions:
         raise FilterError(f"{kpi.name} cannot be split by {dimension!r}")
-    values = _compute(kpi, Query(user=user, filters=filters, group=dimension))
+    query = Query(user=user, filters=filters, group=dimension, memo=_memo(memo))
+    values = _compute(kpi, query)
     labels = dimension_labels(dimension, [k for k in values if k is not None])
     rows = [
         Row(key=key, label=_label(labels, key), value=value, drill=drill_of(dimension, key))
@@ -299,16 +309,20 @@ def kpi_table(
 
 
 def monthly_series(
-    user: User | None, filters: Filters, kpi_ids: Iterable[str]
+    user: User | None,
+    filters: Filters,
+    kpi_ids: Iterable[str],
+    *,
+    memo: dict[Any, Any] | None = None,
 ) -> list[tuple[datetime.date, dict[str, Value]]]:
     """The KPIs month by month (each month's first day, chronological, every month between
     the first and the last with data, months without data valued as the KPI gives for no
-    data). Every KPI must be splittable by "month"."""
+    data). Every KPI must be splittable by "month". `memo` as in `kpi_by`."""
     from legalops.reports.selectors import require_reports
 
     require_reports(user)
     kpis = [kpi_get(kpi_id) for kpi_id in kpi_ids]
-    query = Query(user=user, filters=filters, group="month")
+    query = Query(user=user, filters=filters, group="month", memo=_memo(memo))
     per_kpi: dict[str, dict[Key, Value]] = {}
     for kpi in kpis:
         if "month" not in kpi.dimensions:
@@ -321,6 +335,10 @@ def monthly_series(
         (month, {kpi.id: per_kpi[kpi.id].get(month, _empty(kpi)) for kpi in kpis})
         for month in _month_range(months[0], months[-1])  # type: ignore[arg-type]
     ]
+
+
+def _memo(memo: dict[Any, Any] | None) -> dict[Any, Any]:
+    return {} if memo is None else memo
 
 
 def _empty(kpi: Kpi) -> Value:

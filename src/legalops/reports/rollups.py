@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -26,22 +26,37 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
 )
+from django.utils import timezone
 
 from legalops.core.money import from_minor, to_minor
 from legalops.invoices.hooks import BILLED_STATES, SPENT_STATES
-from legalops.invoices.models import Adjustment, Invoice, InvoiceLine, LineKind, State
+from legalops.invoices.models import (
+    Adjustment,
+    Invoice,
+    InvoiceLine,
+    LineKind,
+    State,
+    StateChange,
+)
 from legalops.matters.models import Matter
 from legalops.organization.models import FxRate
 from legalops.organization.selectors import company_get
-from legalops.reports.models import InvoiceMonth, StaffingMonth
+from legalops.reports.models import (
+    FirmInvoiceMonth,
+    FirmStaffingMonth,
+    InvoiceCycle,
+    InvoiceMonth,
+    StaffingMonth,
+)
 from legalops.reports.selectors import bucket_of
-from legalops.vendors.models import Timekeeper
+from legalops.vendors.models import LawFirm, Timekeeper
 
 # (firm id, matter id, first day of the month)
 Key = tuple[int, int, datetime.date]
@@ -147,7 +162,10 @@ def refresh(keys: Iterable[Key]) -> None:
                 )
             InvoiceMonth.objects.filter(rollup_q).delete()
             StaffingMonth.objects.filter(rollup_q).delete()
-            _write(Invoice.objects.filter(invoice_q))
+            invoices = Invoice.objects.filter(invoice_q)
+            InvoiceCycle.objects.filter(invoice__in=invoices).delete()
+            _write(invoices)
+            _firm_totals({(firm_id, month) for firm_id, _, month in chunk})
 
 
 @dataclass
@@ -155,6 +173,7 @@ class RebuildReport:
     invoice_rows: int
     staffing_rows: int
     unconverted: int
+    cycle_rows: int = 0
 
 
 @transaction.atomic
@@ -164,11 +183,14 @@ def rebuild() -> RebuildReport:
     setattr(connection, _PENDING_ATTR, set())
     InvoiceMonth.objects.all().delete()
     StaffingMonth.objects.all().delete()
+    InvoiceCycle.objects.all().delete()
     invoice_rows, staffing_rows = _write(Invoice.objects.all())
+    _firm_totals(None)
     return RebuildReport(
         invoice_rows=len(invoice_rows),
         staffing_rows=len(staffing_rows),
         unconverted=sum(row.unconverted for row in invoice_rows),
+        cycle_rows=InvoiceCycle.objects.count(),
     )
 
 
@@ -188,7 +210,125 @@ def _write(invoices: QuerySet[Invoice]) -> tuple[list[InvoiceMonth], list[Staffi
     staffing_rows = _staffing_rows(invoices, converter)
     InvoiceMonth.objects.bulk_create(invoice_rows, batch_size=2000)
     StaffingMonth.objects.bulk_create(staffing_rows, batch_size=2000)
+    InvoiceCycle.objects.bulk_create(_cycle_rows(invoices), batch_size=2000)
     return invoice_rows, staffing_rows
+
+
+def _firm_totals(pairs: set[tuple[int, datetime.date]] | None) -> None:
+    """Recomputes the per-firm totals (`FirmInvoiceMonth`, `FirmStaffingMonth`) of these
+    (firm id, month) pairs, or of all (None), by summing the matter-level rows. The firms'
+    rows are locked first: two refreshes of different matters of one firm and month would
+    otherwise both rewrite its total (PostgreSQL)."""
+    pair_q = Q()
+    if pairs is not None:
+        if not pairs:
+            return
+        list(
+            LawFirm.objects.select_for_update()
+            .filter(pk__in={firm_id for firm_id, _ in pairs})
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for firm_id, month in pairs:
+            pair_q |= Q(firm_id=firm_id, month=month)
+    levels: list[tuple[Any, Any, tuple[str, ...]]] = [
+        (InvoiceMonth, FirmInvoiceMonth, ()),
+        (StaffingMonth, FirmStaffingMonth, ("bucket",)),
+    ]
+    for source, target, extra in levels:
+        target.objects.filter(pair_q).delete()
+        columns = [f.name for f in SUMMED[target]]
+        rows = (
+            source.objects.filter(pair_q)
+            .values("month", "firm_id", *extra)
+            .annotate(**{f"sum_{c}": Sum(c) for c in columns})
+            .order_by()
+        )
+        target.objects.bulk_create(
+            (
+                target(
+                    month=row["month"],
+                    firm_id=row["firm_id"],
+                    **{e: row[e] for e in extra},
+                    **{c: row[f"sum_{c}"] for c in columns},
+                )
+                for row in rows.iterator(chunk_size=5000)
+            ),
+            batch_size=2000,
+        )
+
+
+def _summed(model: Any) -> list[Any]:
+    keys = {"id", "month", "firm", "matter", "currency", "bucket"}
+    return [f for f in model._meta.concrete_fields if f.name not in keys]
+
+
+# The columns each per-firm total sums (the same as its matter-level table's).
+SUMMED = {
+    FirmInvoiceMonth: _summed(FirmInvoiceMonth),
+    FirmStaffingMonth: _summed(FirmStaffingMonth),
+}
+
+
+def _cycle_rows(invoices: QuerySet[Invoice]) -> Iterator[InvoiceCycle]:
+    """One row per decided or paid invoice: receipt, first submission for approval (the
+    earliest change to pending approval), first decision and payment; the spans between
+    them for approved ones; whether an original submission passed without a rejection."""
+    timed = invoices.filter(Q(decided_at__isnull=False) | Q(paid_on__isnull=False))
+    submitted = dict(
+        StateChange.objects.filter(invoice__in=timed, to_state=State.PENDING_APPROVAL)
+        .values("invoice_id")
+        .annotate(first=Min("at"))
+        .values_list("invoice_id", "first")
+        .order_by()
+    )
+    rejected = set(
+        StateChange.objects.filter(invoice__in=timed, to_state=State.REJECTED).values_list(
+            "invoice_id", flat=True
+        )
+    )
+    fields = (
+        "pk",
+        "firm_id",
+        "matter_id",
+        "state",
+        "resubmission_of_id",
+        "received_at",
+        "received_on",
+        "decided_at",
+        "paid_on",
+    )
+    for row in timed.values_list(*fields).order_by().iterator(chunk_size=5000):
+        pk, firm_id, matter_id, state, resubmits, received, received_on, decided, paid = row
+        approved = decided is not None and state in _SPENT
+        sent = submitted.get(pk) if approved else None
+        decided_on = None if decided is None else timezone.localtime(decided).date()
+        submitted_on = None if sent is None else timezone.localtime(sent).date()
+        yield InvoiceCycle(
+            invoice_id=pk,
+            firm_id=firm_id,
+            matter_id=matter_id,
+            decided_on=decided_on,
+            decided_month=decided_on and month_of(decided_on),
+            approved=approved,
+            first_pass=(
+                None
+                if decided is None or resubmits is not None
+                else approved and pk not in rejected
+            ),
+            submitted_on=submitted_on,
+            submitted_month=submitted_on and month_of(submitted_on),
+            approval_seconds=_seconds(decided - received) if approved else None,
+            review_seconds=None if sent is None else _seconds(sent - received),
+            approval_stage_seconds=None if sent is None else _seconds(decided - sent),
+            paid_on=paid,
+            paid_month=paid and month_of(paid),
+            payment_days=None if paid is None else (paid - received_on).days,
+        )
+
+
+def _seconds(delta: datetime.timedelta) -> int:
+    return delta.days * 86400 + delta.seconds
 
 
 # --- computing them --------------------------------------------------------------------------

@@ -59,7 +59,9 @@ def dashboard_view(request: AuthedRequest, page: str = "overview") -> HttpRespon
         "currency": ctx.currency,
         "period": period_words(ctx),
         "fx_warnings": fx_warnings(ctx.user, ctx.filters),
-        "tiles": tiles(spec, values_of(ctx.user, ctx.filters, spec.tiles), ctx.currency),
+        "tiles": tiles(
+            spec, values_of(ctx.user, ctx.filters, spec.tiles, memo=ctx.memo), ctx.currency
+        ),
         "views": [_shown(table) for table in page_tables(spec, ctx)],
         "needing_data": kpis_needing_data() if spec.lists_needs else [],
         "can_schedule": has_capability(request.user, Capability.MANAGE_REPORTS),

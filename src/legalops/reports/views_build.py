@@ -54,6 +54,9 @@ class Context:
     filters: Filters
     currency: str
     query: Mapping[str, str]
+    # `Query.memo` shared by every view of the page: a page's trends, splits and key figures
+    # read the same rollup aggregates (e.g. invoice sums by month) once, not once per view.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def drill_url(self, drill: Mapping[str, Any], *, lines: bool = False) -> str:
         params = {**self.query, **{DRILL_PREFIX + k: _param(v) for k, v in drill.items()}}
@@ -128,7 +131,8 @@ def shares(key: str, title: str, kpi: str, by: str = "", chart: ChartKind = "pie
 
 def _trend(view: View, ctx: Context) -> Table:
     kpis, missing = available(view.kpis)
-    series = monthly_series(ctx.user, ctx.filters, [k.id for k in kpis]) if kpis else []
+    ids = [k.id for k in kpis]
+    series = monthly_series(ctx.user, ctx.filters, ids, memo=ctx.memo) if kpis else []
     columns = (Column("Month", "text"), *(column_for(k, ctx.currency) for k in kpis))
     rows = [
         (month.strftime("%Y-%m"), *(_cell(values.get(k.id)) for k in kpis))
@@ -140,9 +144,7 @@ def _trend(view: View, ctx: Context) -> Table:
 
 def _split(view: View, ctx: Context) -> Table:
     kpis, missing = available(view.kpis)
-    groups = split_groups(ctx, kpis, view.by)
-    if view.top and kpis:
-        groups = sorted(groups, key=lambda g: _sort_value(g[2].get(0)), reverse=True)[: view.top]
+    groups = split_groups(ctx, kpis, view.by, top=view.top)
     columns = (Column(DIMENSIONS[view.by], "text"), *(column_for(k, ctx.currency) for k in kpis))
     rows = [
         (label, *(_cell(values.get(i)) for i, _ in enumerate(kpis)))
@@ -155,12 +157,14 @@ def _split(view: View, ctx: Context) -> Table:
 Group = tuple[Key, str, dict[int, Value], dict[str, Any]]
 
 
-def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str) -> list[Group]:
+def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str, *, top: int = 0) -> list[Group]:
     """Several KPIs by one dimension, as `kpi_by` gives one (same labels, order and drill
     keywords), computed with one shared query memo: KPIs that read the same rollup
-    aggregate share its query instead of repeating it per KPI."""
+    aggregate share its query instead of repeating it per KPI. With `top`, only the `top`
+    groups with the largest first KPI, largest first (labelled alone: a split by matter has
+    thousands of groups)."""
     require_reports(ctx.user)
-    query = Query(user=ctx.user, filters=ctx.filters, group=dimension)
+    query = Query(user=ctx.user, filters=ctx.filters, group=dimension, memo=ctx.memo)
     merged: dict[Key, dict[int, Value]] = {}
     for index, kpi in enumerate(kpis):
         if dimension not in kpi.dimensions or kpi.compute is None:
@@ -168,6 +172,11 @@ def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str) -> list[Grou
         for key, value in kpi.compute(query).items():
             if key is not None:
                 merged.setdefault(key, {})[index] = value
+    if top and kpis and len(merged) > top:
+        # Label only the groups that can make the top (ties at the cut included, so the
+        # order by value, then label, is the one of ranking every group).
+        cut = sorted((_sort_value(v.get(0)) for v in merged.values()), reverse=True)[top - 1]
+        merged = {k: v for k, v in merged.items() if _sort_value(v.get(0)) >= cut}
     labels = dimension_labels(dimension, list(merged))
     groups = [
         (
@@ -179,8 +188,12 @@ def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str) -> list[Grou
         for key, values in merged.items()
     ]
     if dimension == "month":
-        return sorted(groups, key=lambda g: str(g[0]))
-    return sorted(groups, key=lambda g: g[1].casefold())
+        groups = sorted(groups, key=lambda g: str(g[0]))
+    else:
+        groups = sorted(groups, key=lambda g: g[1].casefold())
+    if top and kpis:
+        return sorted(groups, key=lambda g: _sort_value(g[2].get(0)), reverse=True)[:top]
+    return groups
 
 
 def _sort_value(value: Value) -> Decimal:
@@ -194,7 +207,7 @@ def _shares(view: View, ctx: Context) -> Table:
     kpi = kpis[0]
     if view.by:
         return _shares_by(view, ctx, kpi)
-    values = values_of(ctx.user, ctx.filters, [kpi.id]).get(kpi.id)
+    values = values_of(ctx.user, ctx.filters, [kpi.id], memo=ctx.memo).get(kpi.id)
     share = values if isinstance(values, dict) else {}
     columns = (Column(_bucket_header(kpi)), Column(kpi.name, "percent"))
     rows = [(BUCKET_LABELS.get(b, b), v) for b, v in share.items()]
@@ -203,7 +216,7 @@ def _shares(view: View, ctx: Context) -> Table:
 
 
 def _shares_by(view: View, ctx: Context, kpi: Kpi) -> Table:
-    groups = kpi_by(ctx.user, ctx.filters, kpi.id, view.by)
+    groups = kpi_by(ctx.user, ctx.filters, kpi.id, view.by, memo=ctx.memo)
     buckets = list(next((g.value for g in groups if isinstance(g.value, dict)), {}) or {})
     columns = (
         Column(DIMENSIONS[view.by]),
@@ -260,11 +273,18 @@ def _table(
     )
 
 
-def values_of(user: User | None, filters: Filters, ids: Sequence[str]) -> dict[str, Value]:
-    """Only the named KPIs' values (a page's tiles), sharing one query memo; `kpi_values`
-    computes every KPI in the registry, more than a page shows."""
+def values_of(
+    user: User | None,
+    filters: Filters,
+    ids: Sequence[str],
+    *,
+    memo: dict[Any, Any] | None = None,
+) -> dict[str, Value]:
+    """Only the named KPIs' values (a page's tiles), sharing one query memo (`memo`, the
+    page's, when given); `kpi_values` computes every KPI in the registry, more than a page
+    shows."""
     require_reports(user)
-    query = Query(user=user, filters=filters)
+    query = Query(user=user, filters=filters, memo={} if memo is None else memo)
     out: dict[str, Value] = {}
     for kpi_id in ids:
         kpi = kpi_get(kpi_id)

@@ -23,7 +23,7 @@ def period_words(ctx: Context) -> str:
 
 
 def page_report(page: Page, ctx: Context) -> Report:
-    values = values_of(ctx.user, ctx.filters, page.tiles)
+    values = values_of(ctx.user, ctx.filters, page.tiles, memo=ctx.memo)
     return Report(
         title=f"{page.title} — legal department KPIs",
         subtitle=f"{period_words(ctx)} · {ctx.currency}",
@@ -66,7 +66,7 @@ def pages_report(pages: list[Page], ctx: Context, title: str, subtitle: str = ""
 def kpi_pack(ctx: Context) -> Report:
     """Every KPI of the registry and every dashboard's views, once each."""
     ids = list(REGISTRY)
-    values = values_of(ctx.user, ctx.filters, ids)
+    values = values_of(ctx.user, ctx.filters, ids, memo=ctx.memo)
     tables: list[Table] = [key_figures(ids, values, ctx.currency)]
     seen: set[str] = set()
     for page in PAGES.values():

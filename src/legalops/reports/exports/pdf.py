@@ -7,7 +7,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from weasyprint import HTML
 
 from legalops.reports.charts_svg import Series, chart_svg
 from legalops.reports.exports.tables import Report, Table, cell_text, chart_data
@@ -16,6 +15,10 @@ TEMPLATE = "reports/pdf/board_pack.html"
 
 
 def report_pdf(report: Report) -> bytes:
+    # Imported here: WeasyPrint and its font stack take over a second to import, which every
+    # process loading the URLs (each `legalops` command's checks, the server) would pay.
+    from weasyprint import HTML
+
     html = render_to_string(TEMPLATE, {"report": report, "sections": _sections(report)})
     # No base URL: the template is self-contained, so nothing is fetched while rendering.
     return HTML(string=html).write_pdf()

@@ -10,8 +10,8 @@ from legalops.reports.services import rollups_rebuild
 
 class Command(BaseCommand):
     help = (
-        "The monthly rollups the dashboards read: `rebuild` recomputes them all from the "
-        "invoices (after a bulk load, or to repair them)."
+        "The rollups the dashboards read (monthly, and invoice cycle times): `rebuild` "
+        "recomputes them all from the invoices (after a bulk load, or to repair them)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,8 +23,8 @@ class Command(BaseCommand):
         report = rollups_rebuild(actor=None)
         seconds = time.perf_counter() - started
         self.stdout.write(
-            f"rebuilt {report.invoice_rows} invoice and {report.staffing_rows} staffing rows "
-            f"in {seconds:.1f} s"
+            f"rebuilt {report.invoice_rows} invoice and {report.staffing_rows} staffing rows, "
+            f"{report.cycle_rows} invoice cycle rows in {seconds:.1f} s"
         )
         if report.unconverted:
             self.stdout.write(
