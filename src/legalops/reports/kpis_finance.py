@@ -31,7 +31,13 @@ from legalops.reports.kpis_common import group_key, ratio, with_total
 from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope
 from legalops.reports.kpis_spend import BILLED, SPENT
 from legalops.reports.models import InvoiceMonth
-from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
+from legalops.reports.registry import (
+    ROLLUP_DIMENSIONS,
+    Key,
+    Query,
+    Value,
+    kpi_definer,
+)
 from legalops.reports.rollups import Converter, month_of
 from legalops.reports.selectors import (
     DIMENSION_FIELDS,
@@ -51,19 +57,7 @@ _MATTER_FIELDS = {
 }
 
 
-def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: Any) -> None:
-    register(
-        Kpi(
-            id=kpi_id,
-            name=name,
-            formula=formula,
-            unit=unit,
-            reads=kw.pop("reads"),
-            dimensions=kw.pop("dimensions"),
-            compute=compute,
-            section=kw.pop("section"),
-        )
-    )
+_kpi = kpi_definer()  # every KPI here names its section, data and dimensions
 
 
 @functools.cache

@@ -40,7 +40,13 @@ from legalops.reports.kpis_common import (
     with_total,
 )
 from legalops.reports.models import InvoiceCycle
-from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
+from legalops.reports.registry import (
+    ROLLUP_DIMENSIONS,
+    Key,
+    Query,
+    Value,
+    kpi_definer,
+)
 from legalops.reports.rollups import Converter
 from legalops.reports.selectors import (
     DIMENSION_FIELDS,
@@ -54,19 +60,9 @@ NO_MONTH = tuple(d for d in ROLLUP_DIMENSIONS if d != "month")
 MATTER_DIMENSIONS = ("practice_area", "business_unit", "matter_type", "month")
 
 
-def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: Any) -> None:
-    register(
-        Kpi(
-            id=kpi_id,
-            name=name,
-            formula=formula,
-            unit=unit,
-            reads=kw.pop("reads", "invoices and their state changes"),
-            dimensions=kw.pop("dimensions", ROLLUP_DIMENSIONS),
-            compute=compute,
-            section=kw.pop("section", "Operations"),
-        )
-    )
+_kpi = kpi_definer(
+    section="Operations", reads="invoices and their state changes", dimensions=ROLLUP_DIMENSIONS
+)
 
 
 def _key(row: dict[str, Any], query: Query, day_field: str) -> Key:

@@ -9,26 +9,20 @@ from typing import Any
 
 from legalops.reports.kpis_common import Sums, per_hour, ratio, staffing_sums, with_total
 from legalops.reports.kpis_spend import BILLED, SPENT
-from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
+from legalops.reports.registry import (
+    ROLLUP_DIMENSIONS,
+    Key,
+    Query,
+    Value,
+    kpi_definer,
+)
 from legalops.reports.selectors import BUCKETS
 
 WITH_CLASSIFICATION = (*ROLLUP_DIMENSIONS, "classification")
 READS = "staffing rollups (fee lines)"
 
 
-def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: Any) -> None:
-    register(
-        Kpi(
-            id=kpi_id,
-            name=name,
-            formula=formula,
-            unit=unit,
-            reads=READS,
-            dimensions=kw.pop("dimensions", WITH_CLASSIFICATION),
-            compute=compute,
-            section=kw.pop("section", "Rates and staffing"),
-        )
-    )
+_kpi = kpi_definer(section="Rates and staffing", reads=READS, dimensions=WITH_CLASSIFICATION)
 
 
 def _each(query: Query, value: Any, empty: Value) -> dict[Key, Value]:

@@ -6,26 +6,20 @@ from collections import defaultdict
 from typing import Any
 
 from legalops.reports.kpis_common import column, invoice_sums, ratio, with_total
-from legalops.reports.registry import ROLLUP_DIMENSIONS, Key, Kpi, Query, Unit, Value, register
+from legalops.reports.registry import (
+    ROLLUP_DIMENSIONS,
+    Key,
+    Query,
+    Value,
+    kpi_definer,
+)
 
 BILLED = "invoices not rejected, resubmitted or voided"
 SPENT = "invoices approved (with or without adjustments), sent to AP, paid or under appeal"
 READS = "invoice rollups"
 
 
-def _kpi(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: Any) -> None:
-    register(
-        Kpi(
-            id=kpi_id,
-            name=name,
-            formula=formula,
-            unit=unit,
-            reads=kw.pop("reads", READS),
-            dimensions=kw.pop("dimensions", ROLLUP_DIMENSIONS),
-            compute=compute,
-            section=kw.pop("section", "Spend"),
-        )
-    )
+_kpi = kpi_definer(section="Spend", reads=READS, dimensions=ROLLUP_DIMENSIONS)
 
 
 def _ratio_of(numerator: Any, denominator: Any) -> Any:

@@ -227,6 +227,17 @@ def register(kpi: Kpi) -> Kpi:
     return kpi
 
 
+def kpi_definer(**defaults: Any) -> Callable[..., None]:
+    """A KPI module's `_kpi(id, name, formula, unit, compute, **fields)`: registers a `Kpi`
+    with the module's defaults (`section`, `reads`, `dimensions`) unless a call overrides them."""
+
+    def define(kpi_id: str, name: str, formula: str, unit: Unit, compute: Any, **kw: Any) -> None:
+        fields = {**defaults, **kw}
+        register(Kpi(id=kpi_id, name=name, formula=formula, unit=unit, compute=compute, **fields))
+
+    return define
+
+
 def kpi_get(kpi_id: str) -> Kpi:
     try:
         return REGISTRY[kpi_id]
