@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from legalops.guidelines.narrative import lexicon as lx
+from legalops.guidelines.narrative.lexer import Lexed, Lexer
 from legalops.guidelines.narrative.lexicon import words
 from legalops.guidelines.narrative.model import Cue, Event, NarrativeContext, NarrativeFindings
 from legalops.guidelines.narrative.text import Clause, Text, analyse_text, tokenize
@@ -20,6 +21,36 @@ _MEETING_HEADS = words(
     "discussions interview interviews interviewed interviewing meet-and-confer speak spoke talk "
     "talked t/c tc o/c"
 )
+# Every whole-text phrase pattern, behind one lexer: a narrative's words are looked up once for
+# all of them (lexer.py), and a pattern is tried only when a word that can start it occurs.
+LEXER = Lexer(
+    {
+        "clerical-work": (lx.CLERICAL, lx.CLERICAL_GATE),
+        "learning-curve": (lx.LEARNING, lx.LEARNING_GATE),
+        "billing-administration": (lx.BILLING, lx.BILLING_GATE),
+        "legal-research": (lx.RESEARCH, lx.RESEARCH_GATE),
+        "approval": (lx.APPROVAL, lx.APPROVAL_GATE),
+        "paralegal-level": (lx.PARALEGAL_LEVEL, lx.PARALEGAL_GATE),
+        "associate-level": (lx.ASSOCIATE_LEVEL, lx.ASSOCIATE_GATE),
+        "travel-included": (lx.TRAVEL_INCLUDED, None),
+        "topic": (lx.TOPIC_MARKERS, None),
+        "internal-meeting": (lx.INTERNAL_PHRASES, None),
+        "luxury-travel": (lx.LUXURY, None),
+        "luxury-negated": (lx.LUXURY_NEGATED, None),
+    }
+)
+_CLERICAL = LEXER.cues["clerical-work"]
+_LEARNING = LEXER.cues["learning-curve"]
+_BILLING = LEXER.cues["billing-administration"]
+_RESEARCH = LEXER.cues["legal-research"]
+_APPROVAL = LEXER.cues["approval"]
+_PARALEGAL = LEXER.cues["paralegal-level"]
+_ASSOCIATE = LEXER.cues["associate-level"]
+_TRAVEL_INCLUDED = LEXER.cues["travel-included"]
+_TOPIC = LEXER.cues["topic"]
+_INTERNAL_MEETING = LEXER.cues["internal-meeting"]
+_LUXURY = LEXER.cues["luxury-travel"]
+_LUXURY_NEGATED = LEXER.cues["luxury-negated"]
 _TOPIC_VERBS = words("discuss discussed discussing advise advised answer answered respond")
 _PREP_WORDS = re.compile(r"\b(?:prepar\w*|outline\w*|summar\w*|digest\w*|notice\w*|transcripts?)\b")
 _PARTICIPANTS = re.compile(r"\b(?:with|between|among)\s+(.*)")
@@ -52,9 +83,10 @@ class RuleBasedClassifier:
 @lru_cache(maxsize=16384)
 def _analysed(narrative: str, context: NarrativeContext) -> NarrativeFindings:
     text = _parsed(narrative)
+    lexed = LEXER.lex(text.low, text.tokens)
     if context.kind == "E":
-        return _expense_findings(text)
-    return _fee_findings(text, context)
+        return _expense_findings(lexed)
+    return _fee_findings(text, lexed, context)
 
 
 @lru_cache(maxsize=16384)
@@ -62,39 +94,37 @@ def _parsed(narrative: str) -> Text:
     return analyse_text(narrative)
 
 
-def _expense_findings(text: Text) -> NarrativeFindings:
+def _expense_findings(lexed: Lexed) -> NarrativeFindings:
     cues: dict[str, Cue] = {}
-    luxury = lx.LUXURY.search(text.low)
-    if luxury and not lx.LUXURY_NEGATED.search(text.low):
+    luxury = _LUXURY.search(lexed)
+    if luxury and not _LUXURY_NEGATED.search(lexed):
         cues["luxury-travel"] = Cue((luxury.group(),))
     return NarrativeFindings(cues, (), None, "")
 
 
-def _fee_findings(text: Text, context: NarrativeContext) -> NarrativeFindings:
+def _fee_findings(text: Text, lexed: Lexed, context: NarrativeContext) -> NarrativeFindings:
     cues: dict[str, Cue] = {}
     tasks = _tasks(text)
     if _distinct_work(tasks) >= 2 or (text.timed_parts >= 2 and len(tasks) >= 2):
         cues["block-billing"] = Cue(tuple(c.text for c in tasks), f"{len(tasks)} tasks")
-    clerical = _search(lx.CLERICAL, lx.CLERICAL_GATE, text)
-    learning = _cue(lx.LEARNING, lx.LEARNING_GATE, text)
+    clerical = _CLERICAL.first(lexed)
+    learning = _cue(_LEARNING.first(lexed))
     if clerical:
         cues["clerical-work"] = Cue((clerical,))
     elif learning is None:
         # Clerical work and read-in time are not payable however well described, so their own
         # rules decide; "vague" is for work that would be payable if it said what it was.
-        _add(cues, "vague-description", _vague(text))
-    _add(cues, "internal-conference", _internal(text, context))
+        _add(cues, "vague-description", _vague(text, lexed))
+    _add(cues, "internal-conference", _internal(text, lexed, context))
     _add(cues, "learning-curve", learning)
-    _add(cues, "billing-administration", _cue(lx.BILLING, lx.BILLING_GATE, text))
-    _add(cues, "legal-research", _research(text, context))
-    _add(cues, "non-working-travel", _travel(text))
-    _add(cues, "work-below-level", _level(text, clerical))
+    _add(cues, "billing-administration", _cue(_BILLING.first(lexed)))
+    _add(cues, "legal-research", _research(lexed, context))
+    _add(cues, "non-working-travel", _travel(text, lexed))
+    _add(cues, "work-below-level", _level(lexed, clerical))
     event = _event(text, clerical)
     if event:
         cues["multiple-attendance"] = Cue((event.words,), event.kind)
-    approval = (
-        lx.APPROVAL.search(text.low) if not lx.APPROVAL_GATE.isdisjoint(text.tokens) else None
-    )
+    approval = _APPROVAL.search(lexed)
     return NarrativeFindings(
         cues, tuple(c.text for c in tasks), event, approval.group() if approval else ""
     )
@@ -105,16 +135,7 @@ def _add(cues: dict[str, Cue], rule: str, cue: Cue | None) -> None:
         cues[rule] = cue
 
 
-def _search(pattern: re.Pattern[str], gate: frozenset[str], text: Text) -> str:
-    """Run a pattern only when one of its gate words is present (the hot path at 200k lines)."""
-    if gate.isdisjoint(text.tokens):
-        return ""
-    match = pattern.search(text.low)
-    return match.group().strip() if match else ""
-
-
-def _cue(pattern: re.Pattern[str], gate: frozenset[str], text: Text) -> Cue | None:
-    found = _search(pattern, gate, text)
+def _cue(found: str) -> Cue | None:
     return Cue((found,)) if found else None
 
 
@@ -172,7 +193,7 @@ def _clean(raw: str) -> str:
 _CLEANED: dict[str, str] = {}
 
 
-def _vague(text: Text) -> Cue | None:
+def _vague(text: Text, lexed: Lexed) -> Cue | None:
     content = content_words(text.tokens, enough=3)
     heads = [c for c in text.clauses if c.head]
     if len(content) < lx.VAGUE_MIN_WORDS:
@@ -182,15 +203,15 @@ def _vague(text: Text) -> Cue | None:
     if not heads or not all(c.head in _MEETING_HEADS for c in heads):
         return None
     # Only a narrative of meetings alone must say what they were about.
-    if lx.TOPIC_MARKERS.search(text.low) or any(c.head in _TOPIC_VERBS for c in heads):
+    if _TOPIC.search(lexed) or any(c.head in _TOPIC_VERBS for c in heads):
         return None
     return Cue((text.low,), "says who was spoken to but not what about")
 
 
 # --- internal conference --------------------------------------------------------------------
-def _internal(text: Text, context: NarrativeContext) -> Cue | None:
+def _internal(text: Text, lexed: Lexed, context: NarrativeContext) -> Cue | None:
     phrase = (
-        lx.INTERNAL_PHRASES.search(text.low)
+        _INTERNAL_MEETING.search(lexed)
         if "team" in text.tokens or "office" in text.low or "internal" in text.tokens
         else None
     )
@@ -236,8 +257,8 @@ def _original_slice(text: Text, who: str) -> str:
 
 
 # --- research, travel, level of work --------------------------------------------------------
-def _research(text: Text, context: NarrativeContext) -> Cue | None:
-    found = _search(lx.RESEARCH, lx.RESEARCH_GATE, text)
+def _research(lexed: Lexed, context: NarrativeContext) -> Cue | None:
+    found = _RESEARCH.first(lexed)
     if found:
         return Cue((found,))
     if context.activity_code.upper() == "A102":
@@ -245,24 +266,24 @@ def _research(text: Text, context: NarrativeContext) -> Cue | None:
     return None
 
 
-def _travel(text: Text) -> Cue | None:
+def _travel(text: Text, lexed: Lexed) -> Cue | None:
     if lx.TRAVEL_GATE.isdisjoint(text.tokens):
         return None
     travel = [c for c in text.clauses if lx.TRAVEL_CLAUSE.match(c.text)]
     working = [c for c in text.clauses if c not in travel and lx.WORKING_TRAVEL.search(c.text)]
     if travel and not working:
         return Cue((travel[0].text,))
-    included = lx.TRAVEL_INCLUDED.search(text.low)
+    included = _TRAVEL_INCLUDED.search(lexed)
     return Cue((included.group(),), "travel included") if included and not working else None
 
 
-def _level(text: Text, clerical: str) -> Cue | None:
+def _level(lexed: Lexed, clerical: str) -> Cue | None:
     if clerical:
         return Cue((clerical,), "clerical")
-    paralegal = _search(lx.PARALEGAL_LEVEL, lx.PARALEGAL_GATE, text)
+    paralegal = _PARALEGAL.first(lexed)
     if paralegal:
         return Cue((paralegal,), "paralegal")
-    associate = _search(lx.ASSOCIATE_LEVEL, lx.ASSOCIATE_GATE, text)
+    associate = _ASSOCIATE.first(lexed)
     return Cue((associate,), "associate") if associate else None
 
 
