@@ -21,8 +21,11 @@ _MEETING_HEADS = words(
     "discussions interview interviews interviewed interviewing meet-and-confer speak spoke talk "
     "talked t/c tc o/c"
 )
-# Every whole-text phrase pattern, behind one lexer: a narrative's words are looked up once for
-# all of them (lexer.py), and a pattern is tried only when a word that can start it occurs.
+# The cue patterns every narrative meets, behind one lexer: a narrative's words are looked up
+# once for all of them (lexer.py), and a pattern is tried only where a word that can start it
+# stands. Patterns searched only behind another test (topic markers, internal-meeting phrases,
+# travel "including travel", negated luxury) stay plain searches: their first words ("on",
+# "re", "with", "no") are in most narratives and would only make the look-up longer.
 LEXER = Lexer(
     {
         "clerical-work": (lx.CLERICAL, lx.CLERICAL_GATE),
@@ -32,11 +35,7 @@ LEXER = Lexer(
         "approval": (lx.APPROVAL, lx.APPROVAL_GATE),
         "paralegal-level": (lx.PARALEGAL_LEVEL, lx.PARALEGAL_GATE),
         "associate-level": (lx.ASSOCIATE_LEVEL, lx.ASSOCIATE_GATE),
-        "travel-included": (lx.TRAVEL_INCLUDED, None),
-        "topic": (lx.TOPIC_MARKERS, None),
-        "internal-meeting": (lx.INTERNAL_PHRASES, None),
         "luxury-travel": (lx.LUXURY, None),
-        "luxury-negated": (lx.LUXURY_NEGATED, None),
     }
 )
 _CLERICAL = LEXER.cues["clerical-work"]
@@ -46,11 +45,7 @@ _RESEARCH = LEXER.cues["legal-research"]
 _APPROVAL = LEXER.cues["approval"]
 _PARALEGAL = LEXER.cues["paralegal-level"]
 _ASSOCIATE = LEXER.cues["associate-level"]
-_TRAVEL_INCLUDED = LEXER.cues["travel-included"]
-_TOPIC = LEXER.cues["topic"]
-_INTERNAL_MEETING = LEXER.cues["internal-meeting"]
 _LUXURY = LEXER.cues["luxury-travel"]
-_LUXURY_NEGATED = LEXER.cues["luxury-negated"]
 _TOPIC_VERBS = words("discuss discussed discussing advise advised answer answered respond")
 _PREP_WORDS = re.compile(r"\b(?:prepar\w*|outline\w*|summar\w*|digest\w*|notice\w*|transcripts?)\b")
 _PARTICIPANTS = re.compile(r"\b(?:with|between|among)\s+(.*)")
@@ -97,7 +92,7 @@ def _parsed(narrative: str) -> Text:
 def _expense_findings(lexed: Lexed) -> NarrativeFindings:
     cues: dict[str, Cue] = {}
     luxury = _LUXURY.search(lexed)
-    if luxury and not _LUXURY_NEGATED.search(lexed):
+    if luxury and not lx.LUXURY_NEGATED.search(lexed.low):
         cues["luxury-travel"] = Cue((luxury.group(),))
     return NarrativeFindings(cues, (), None, "")
 
@@ -114,12 +109,12 @@ def _fee_findings(text: Text, lexed: Lexed, context: NarrativeContext) -> Narrat
     elif learning is None:
         # Clerical work and read-in time are not payable however well described, so their own
         # rules decide; "vague" is for work that would be payable if it said what it was.
-        _add(cues, "vague-description", _vague(text, lexed))
-    _add(cues, "internal-conference", _internal(text, lexed, context))
+        _add(cues, "vague-description", _vague(text))
+    _add(cues, "internal-conference", _internal(text, context))
     _add(cues, "learning-curve", learning)
     _add(cues, "billing-administration", _cue(_BILLING.first(lexed)))
     _add(cues, "legal-research", _research(lexed, context))
-    _add(cues, "non-working-travel", _travel(text, lexed))
+    _add(cues, "non-working-travel", _travel(text))
     _add(cues, "work-below-level", _level(lexed, clerical))
     event = _event(text, clerical)
     if event:
@@ -193,7 +188,7 @@ def _clean(raw: str) -> str:
 _CLEANED: dict[str, str] = {}
 
 
-def _vague(text: Text, lexed: Lexed) -> Cue | None:
+def _vague(text: Text) -> Cue | None:
     content = content_words(text.tokens, enough=3)
     heads = [c for c in text.clauses if c.head]
     if len(content) < lx.VAGUE_MIN_WORDS:
@@ -203,15 +198,15 @@ def _vague(text: Text, lexed: Lexed) -> Cue | None:
     if not heads or not all(c.head in _MEETING_HEADS for c in heads):
         return None
     # Only a narrative of meetings alone must say what they were about.
-    if _TOPIC.search(lexed) or any(c.head in _TOPIC_VERBS for c in heads):
+    if lx.TOPIC_MARKERS.search(text.low) or any(c.head in _TOPIC_VERBS for c in heads):
         return None
     return Cue((text.low,), "says who was spoken to but not what about")
 
 
 # --- internal conference --------------------------------------------------------------------
-def _internal(text: Text, lexed: Lexed, context: NarrativeContext) -> Cue | None:
+def _internal(text: Text, context: NarrativeContext) -> Cue | None:
     phrase = (
-        _INTERNAL_MEETING.search(lexed)
+        lx.INTERNAL_PHRASES.search(text.low)
         if "team" in text.tokens or "office" in text.low or "internal" in text.tokens
         else None
     )
@@ -266,14 +261,14 @@ def _research(lexed: Lexed, context: NarrativeContext) -> Cue | None:
     return None
 
 
-def _travel(text: Text, lexed: Lexed) -> Cue | None:
+def _travel(text: Text) -> Cue | None:
     if lx.TRAVEL_GATE.isdisjoint(text.tokens):
         return None
     travel = [c for c in text.clauses if lx.TRAVEL_CLAUSE.match(c.text)]
     working = [c for c in text.clauses if c not in travel and lx.WORKING_TRAVEL.search(c.text)]
     if travel and not working:
         return Cue((travel[0].text,))
-    included = _TRAVEL_INCLUDED.search(lexed)
+    included = lx.TRAVEL_INCLUDED.search(text.low)
     return Cue((included.group(),), "travel included") if included and not working else None
 
 

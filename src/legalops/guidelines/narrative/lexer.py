@@ -155,6 +155,8 @@ class Lexer:
                 index[stem] = index.get(stem, 0) | start_bit
             self.cues[name] = Cue(self, name, pattern, gate_bit, start_bit, stems)
         self._lengths = sorted({len(stem) for stem in self._prefix})
+        self._initials = frozenset(stem[0] for stem in (*self._prefix, *self._whole))
+        self._runs: dict[str, int] = {}  # word -> start bits
         self._table: dict[str, int] = {}  # every token seen -> its bits
         self.table: Mapping[str, int] = self._table
         self._seen: set[str] = set()  # the table's keys, for set operations in C
@@ -176,17 +178,33 @@ class Lexer:
 
     def _learn(self, token: str) -> int:
         bits = self._gates.get(token, 0)
-        whole, prefix = self._whole, self._prefix
-        for run in _RUNS.findall(token):
-            bits |= whole.get(run, 0)
-            for end in self._lengths:
-                if end > len(run):
-                    break
-                bits |= prefix.get(run[:end], 0)
+        if token.isalpha():
+            runs: Iterable[str] = (token,)
+        elif token.isascii():  # an ASCII token's only non-word characters: - and '
+            runs = token.replace("'", "-").split("-")
+        else:
+            runs = _RUNS.findall(token)
+        initials = self._initials
+        for run in runs:
+            if run and run[0] in initials:
+                found = self._runs.get(run)
+                bits |= self._run_bits(run) if found is None else found
         self._table[token] = bits
         self._seen.add(token)
         if bits:
             self._active.add(token)
+        return bits
+
+    def _run_bits(self, run: str) -> int:
+        """The start bits of one word (a run of \\w characters), remembered: "doc" in a
+        thousand "doc-0001234" tokens is looked at once."""
+        bits = self._whole.get(run, 0)
+        for end in self._lengths:
+            if end > len(run):
+                break
+            bits |= self._prefix.get(run[:end], 0)
+        if len(self._runs) < _TABLE_MAX:
+            self._runs[run] = bits
         return bits
 
 
