@@ -89,17 +89,17 @@ class DuplicateLine(Rule):
                 )
         for index, line in run.lines(FEE, EXPENSE):
             key = _signature(line)
-            earlier = seen.get(key)
+            candidates = seen.get(key)
             match = (
                 next(
                     (
                         where
-                        for where, other in earlier
+                        for where, other in candidates
                         if _similarity(line.narrative, other.narrative) >= threshold
                     ),
                     None,
                 )
-                if earlier
+                if candidates
                 else None
             )
             if match:
