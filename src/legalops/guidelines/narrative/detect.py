@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from legalops.guidelines.narrative import lexicon as lx
-from legalops.guidelines.narrative.lexer import Lexed, Lexer
 from legalops.guidelines.narrative.lexicon import words
 from legalops.guidelines.narrative.model import Cue, Event, NarrativeContext, NarrativeFindings
 from legalops.guidelines.narrative.text import Clause, Text, analyse_text, tokenize
@@ -21,31 +20,6 @@ _MEETING_HEADS = words(
     "discussions interview interviews interviewed interviewing meet-and-confer speak spoke talk "
     "talked t/c tc o/c"
 )
-# The cue patterns every narrative meets, behind one lexer: a narrative's words are looked up
-# once for all of them (lexer.py), and a pattern is tried only where a word that can start it
-# stands. Patterns searched only behind another test (topic markers, internal-meeting phrases,
-# travel "including travel", negated luxury) stay plain searches: their first words ("on",
-# "re", "with", "no") are in most narratives and would only make the look-up longer.
-LEXER = Lexer(
-    {
-        "clerical-work": (lx.CLERICAL, lx.CLERICAL_GATE),
-        "learning-curve": (lx.LEARNING, lx.LEARNING_GATE),
-        "billing-administration": (lx.BILLING, lx.BILLING_GATE),
-        "legal-research": (lx.RESEARCH, lx.RESEARCH_GATE),
-        "approval": (lx.APPROVAL, lx.APPROVAL_GATE),
-        "paralegal-level": (lx.PARALEGAL_LEVEL, lx.PARALEGAL_GATE),
-        "associate-level": (lx.ASSOCIATE_LEVEL, lx.ASSOCIATE_GATE),
-        "luxury-travel": (lx.LUXURY, None),
-    }
-)
-_CLERICAL = LEXER.cues["clerical-work"]
-_LEARNING = LEXER.cues["learning-curve"]
-_BILLING = LEXER.cues["billing-administration"]
-_RESEARCH = LEXER.cues["legal-research"]
-_APPROVAL = LEXER.cues["approval"]
-_PARALEGAL = LEXER.cues["paralegal-level"]
-_ASSOCIATE = LEXER.cues["associate-level"]
-_LUXURY = LEXER.cues["luxury-travel"]
 _TOPIC_VERBS = words("discuss discussed discussing advise advised answer answered respond")
 _PREP_WORDS = re.compile(r"\b(?:prepar\w*|outline\w*|summar\w*|digest\w*|notice\w*|transcripts?)\b")
 _PARTICIPANTS = re.compile(r"\b(?:with|between|among)\s+(.*)")
@@ -78,10 +52,9 @@ class RuleBasedClassifier:
 @lru_cache(maxsize=16384)
 def _analysed(narrative: str, context: NarrativeContext) -> NarrativeFindings:
     text = _parsed(narrative)
-    lexed = LEXER.lex(text.low, text.tokens)
     if context.kind == "E":
-        return _expense_findings(lexed)
-    return _fee_findings(text, lexed, context)
+        return _expense_findings(text)
+    return _fee_findings(text, context)
 
 
 @lru_cache(maxsize=16384)
@@ -89,21 +62,21 @@ def _parsed(narrative: str) -> Text:
     return analyse_text(narrative)
 
 
-def _expense_findings(lexed: Lexed) -> NarrativeFindings:
+def _expense_findings(text: Text) -> NarrativeFindings:
     cues: dict[str, Cue] = {}
-    luxury = _LUXURY.search(lexed)
-    if luxury and not lx.LUXURY_NEGATED.search(lexed.low):
+    luxury = lx.LUXURY.search(text.low)
+    if luxury and not lx.LUXURY_NEGATED.search(text.low):
         cues["luxury-travel"] = Cue((luxury.group(),))
     return NarrativeFindings(cues, (), None, "")
 
 
-def _fee_findings(text: Text, lexed: Lexed, context: NarrativeContext) -> NarrativeFindings:
+def _fee_findings(text: Text, context: NarrativeContext) -> NarrativeFindings:
     cues: dict[str, Cue] = {}
     tasks = _tasks(text)
     if _distinct_work(tasks) >= 2 or (text.timed_parts >= 2 and len(tasks) >= 2):
         cues["block-billing"] = Cue(tuple(c.text for c in tasks), f"{len(tasks)} tasks")
-    clerical = _CLERICAL.first(lexed)
-    learning = _cue(_LEARNING.first(lexed))
+    clerical = _search(lx.CLERICAL, lx.CLERICAL_GATE, text)
+    learning = _cue(lx.LEARNING, lx.LEARNING_GATE, text)
     if clerical:
         cues["clerical-work"] = Cue((clerical,))
     elif learning is None:
@@ -112,14 +85,16 @@ def _fee_findings(text: Text, lexed: Lexed, context: NarrativeContext) -> Narrat
         _add(cues, "vague-description", _vague(text))
     _add(cues, "internal-conference", _internal(text, context))
     _add(cues, "learning-curve", learning)
-    _add(cues, "billing-administration", _cue(_BILLING.first(lexed)))
-    _add(cues, "legal-research", _research(lexed, context))
+    _add(cues, "billing-administration", _cue(lx.BILLING, lx.BILLING_GATE, text))
+    _add(cues, "legal-research", _research(text, context))
     _add(cues, "non-working-travel", _travel(text))
-    _add(cues, "work-below-level", _level(lexed, clerical))
+    _add(cues, "work-below-level", _level(text, clerical))
     event = _event(text, clerical)
     if event:
         cues["multiple-attendance"] = Cue((event.words,), event.kind)
-    approval = _APPROVAL.search(lexed)
+    approval = (
+        lx.APPROVAL.search(text.low) if not lx.APPROVAL_GATE.isdisjoint(text.tokens) else None
+    )
     return NarrativeFindings(
         cues, tuple(c.text for c in tasks), event, approval.group() if approval else ""
     )
@@ -130,7 +105,16 @@ def _add(cues: dict[str, Cue], rule: str, cue: Cue | None) -> None:
         cues[rule] = cue
 
 
-def _cue(found: str) -> Cue | None:
+def _search(pattern: re.Pattern[str], gate: frozenset[str], text: Text) -> str:
+    """Run a pattern only when one of its gate words is present (the hot path at 200k lines)."""
+    if gate.isdisjoint(text.tokens):
+        return ""
+    match = pattern.search(text.low)
+    return match.group().strip() if match else ""
+
+
+def _cue(pattern: re.Pattern[str], gate: frozenset[str], text: Text) -> Cue | None:
+    found = _search(pattern, gate, text)
     return Cue((found,)) if found else None
 
 
@@ -252,8 +236,8 @@ def _original_slice(text: Text, who: str) -> str:
 
 
 # --- research, travel, level of work --------------------------------------------------------
-def _research(lexed: Lexed, context: NarrativeContext) -> Cue | None:
-    found = _RESEARCH.first(lexed)
+def _research(text: Text, context: NarrativeContext) -> Cue | None:
+    found = _search(lx.RESEARCH, lx.RESEARCH_GATE, text)
     if found:
         return Cue((found,))
     if context.activity_code.upper() == "A102":
@@ -272,13 +256,13 @@ def _travel(text: Text) -> Cue | None:
     return Cue((included.group(),), "travel included") if included and not working else None
 
 
-def _level(lexed: Lexed, clerical: str) -> Cue | None:
+def _level(text: Text, clerical: str) -> Cue | None:
     if clerical:
         return Cue((clerical,), "clerical")
-    paralegal = _PARALEGAL.first(lexed)
+    paralegal = _search(lx.PARALEGAL_LEVEL, lx.PARALEGAL_GATE, text)
     if paralegal:
         return Cue((paralegal,), "paralegal")
-    associate = _ASSOCIATE.first(lexed)
+    associate = _search(lx.ASSOCIATE_LEVEL, lx.ASSOCIATE_GATE, text)
     return Cue((associate,), "associate") if associate else None
 
 
