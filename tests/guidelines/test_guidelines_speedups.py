@@ -98,3 +98,43 @@ def test_remembered_findings_depend_on_the_context() -> None:
     )
     assert classifier.analyse(text, NarrativeContext("E", "", roster)).cues == {}
     assert classifier.analyse(text, NarrativeContext("F", "", roster)) == fee
+
+
+def _two_invoices_interleaved() -> bytes:
+    from tests.guidelines.guidelines_builders import expense, fee, invoice
+
+    from legalops.guidelines.adapter import ledes_from_invoice
+    from legalops.ledes import write
+
+    first = invoice(fee("1", narrative="Review file"), expense("2"), invoice_number="INV-1")
+    second = invoice(fee("1", narrative="Draft motion"), invoice_number="INV-2")
+    text = write([ledes_from_invoice(first), ledes_from_invoice(second)], "1998B")
+    # INV-2's row between INV-1's two rows: invoices group by number, in order of first row.
+    rows = text.splitlines(keepends=True)
+    return "".join([*rows[:3], rows[4], rows[3], *rows[5:]]).encode()
+
+
+def test_planned_invoices_are_the_parsed_ones_built_on_access() -> None:
+    from legalops.guidelines.adapter import invoice_from_ledes
+    from legalops.ledes import parse
+
+    data = _two_invoices_interleaved()
+    planned = fastread.plan_validated(data)
+    assert planned is not None
+    parsed = [invoice_from_ledes(source) for source in parse(data).invoices]
+    assert [inv.invoice_number for inv in planned] == ["INV-1", "INV-2"]
+    assert planned.sizes == [2, 1]
+    assert list(planned) == parsed == fastread.read_validated(data)
+    assert planned[1] == planned[-1] == parsed[1]
+    assert planned[0:2] == parsed
+    assert [line.position for line in planned[0].lines] == [3, 5]  # source lines, 1-based
+
+
+def test_a_short_row_fails_the_read_instead_of_ending_it_early() -> None:
+    rows = _two_invoices_interleaved().decode().splitlines(keepends=True)
+    short = rows[4].split("|")[:8]  # INV-1's second row, cut after its invoice number
+    data = "".join([*rows[:4], "|".join(short) + "[]\n", *rows[5:]]).encode()
+    planned = fastread.plan_validated(data)
+    assert planned is not None and len(planned) == 2
+    with pytest.raises(IndexError):
+        list(planned)

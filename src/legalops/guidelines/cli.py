@@ -18,7 +18,7 @@ from legalops.guidelines.adapter import invoice_from_ledes
 from legalops.guidelines.config import Guidelines, default_guidelines, load_guidelines
 from legalops.guidelines.engine import review
 from legalops.guidelines.errors import ConfigError
-from legalops.guidelines.fastread import read_validated
+from legalops.guidelines.fastread import PlannedInvoices, plan_validated, read_validated
 from legalops.guidelines.parallel import review_all
 from legalops.guidelines.params import ACTION_RANK, ACTIONS
 from legalops.guidelines.rates import RateBook, load_rates
@@ -148,9 +148,13 @@ def _review_file(
         return checked[0].valid and checked[0].invoice_count > 0
 
     # A pipe-format file is read straight into engine records (fastread.py) and reviewed while
-    # this process validates it; the review counts only if the file turns out valid.
+    # this process validates it; the review counts only if the file turns out valid. The
+    # records are built where they are reviewed (in the workers, for a big file).
     fast = _read_ahead(data)
-    rendered = review_all(fast, render, valid) if fast is not None else None
+    try:
+        rendered = review_all(fast, render, valid, fast.sizes) if fast is not None else None
+    except _READ_ERRORS:
+        rendered = None  # an invalid file the read-ahead could not read: validation tells
     if rendered is None:
         invoices = _invoices(data, file, outcome, checked[0] if checked else None)
         rendered = review_all(invoices or [], render)
@@ -159,12 +163,15 @@ def _review_file(
         outcome.failed = outcome.failed or failed
 
 
-def _read_ahead(data: bytes) -> list[Invoice] | None:
-    """`read_validated` before validation has run: on an invalid file it may fail or read
+_READ_ERRORS = (ValueError, ArithmeticError, IndexError, KeyError)
+
+
+def _read_ahead(data: bytes) -> PlannedInvoices | None:
+    """`plan_validated` before validation has run: on an invalid file it may fail or read
     nonsense, which `_review_file` then drops (the validation report is what counts)."""
     try:
-        return read_validated(data)
-    except (ValueError, ArithmeticError, IndexError, KeyError):
+        return plan_validated(data)
+    except _READ_ERRORS:
         return None
 
 

@@ -6,7 +6,6 @@ clock (the receipt date is `ReviewContext.as_of`), so the same inputs give the s
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 from legalops.guidelines.config import Guidelines, default_guidelines
@@ -52,7 +51,7 @@ def review(
     lines, invoice_flags = _settle(run, found)
     run.approved_lines = tuple(line.approved for line in lines)
     late = _run_rules(run, [r for r in CATALOGUE if r.after_money], settings, skipped)
-    invoice_flags += [_flag(acted) for acted in late[None]]
+    invoice_flags += [_flag(acted) for acted in late.get(None, ())]
     return _result(run, lines, invoice_flags, skipped)
 
 
@@ -72,7 +71,8 @@ def resolve_currency(
 def _run_rules(
     run: Run, rules: list[Rule], settings: dict[str, RuleSettings], skipped: list[Skipped]
 ) -> dict[int | None, list[Acted]]:
-    found: dict[int | None, list[Acted]] = defaultdict(list)
+    found: dict[int | None, list[Acted]] = {}
+    on_line = found.get
     for rule in rules:
         rule_settings = settings[rule.id]
         if not rule_settings.enabled:
@@ -81,8 +81,14 @@ def _run_rules(
         if reason is not None:
             skipped.append(Skipped(rule.id, reason))
             continue
+        rule_id, action = rule.id, rule_settings.action
         for finding in rule.check(run, rule_settings):
-            found[finding.line].append(Acted(rule.id, rule_settings.action, finding))
+            acted = Acted(rule_id, action, finding)
+            listed = on_line(finding.line)
+            if listed is None:
+                found[finding.line] = [acted]
+            else:
+                listed.append(acted)
     return found
 
 
@@ -97,7 +103,12 @@ def _settle(run: Run, found: dict[int | None, list[Acted]]) -> tuple[list[LineRe
             append(LineResult(line, billed, billed, ()))
             continue
         approved, amounts = settle(billed, acted, currency)
-        flags = tuple(_flag(a, amount) for a, amount in zip(acted, amounts, strict=True))
+        flags = tuple(
+            [
+                Flag(a.rule, a.action, amount, a.finding.message, a.finding.evidence)
+                for a, amount in zip(acted, amounts, strict=True)
+            ]
+        )
         append(LineResult(line, billed, approved, flags))
     return lines, [_flag(acted) for acted in found.get(None, [])]
 

@@ -12,9 +12,10 @@ the tests check that both paths give equal records.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
 from legalops.guidelines.records import Invoice, Line
 
@@ -24,6 +25,15 @@ _ZERO = Decimal(0)
 
 def read_validated(data: bytes) -> list[Invoice] | None:
     """The invoices of a validated pipe-format file, or None when this reader does not apply."""
+    planned = plan_validated(data)
+    return list(planned) if planned is not None else None
+
+
+def plan_validated(data: bytes) -> PlannedInvoices | None:
+    """The file's invoices as a sequence that builds each invoice's records when it is read.
+    Finding the invoices needs only each row's invoice number, so a big review hands the
+    (larger) work of building the records to its workers. None when this reader does not
+    apply."""
     try:
         text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     except UnicodeDecodeError:
@@ -32,22 +42,55 @@ def read_validated(data: bytes) -> list[Invoice] | None:
     if rows[0].rstrip("\r ") not in MARKERS or len(rows) < 2:
         return None
     header = rows[1].rstrip("\r ").removesuffix("[]").split("|")
-    return _invoices(rows, {name: index for index, name in enumerate(header)})
+    return PlannedInvoices(rows, {name: index for index, name in enumerate(header)})
 
 
-def _invoices(rows: list[str], col: dict[str, int]) -> list[Invoice]:
-    make_line = _line_builder(col)
-    grouped: dict[str, tuple[list[str], list[Line]]] = {}
-    for number, raw in enumerate(rows[2:], start=3):
-        row = raw.rstrip("\r ")
-        if not row:
-            continue
-        fields = row.removesuffix("[]").split("|")
-        key = fields[col["INVOICE_NUMBER"]]
-        if key not in grouped:
-            grouped[key] = (fields, [])
-        grouped[key][1].append(make_line(fields, number))
-    return [_invoice(first, lines, col) for first, lines in grouped.values()]
+class PlannedInvoices(Sequence[Invoice]):
+    """The invoices of one file in order of first appearance, each built from its rows when
+    it is read (equal records every time)."""
+
+    def __init__(self, rows: list[str], col: dict[str, int]) -> None:
+        self._rows = rows
+        self._col = col
+        self._make_line = _line_builder(col)
+        key = col["INVOICE_NUMBER"]
+        grouped: dict[str, list[int]] = {}
+        for index in range(2, len(rows)):
+            row = rows[index].rstrip("\r ")
+            if not row:
+                continue
+            number = row.removesuffix("[]").split("|", key + 1)[key]
+            found = grouped.get(number)
+            if found is None:
+                grouped[number] = [index]
+            else:
+                found.append(index)
+        self._groups = list(grouped.values())
+        self.sizes = [len(group) for group in self._groups]  # line counts, for chunking
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __iter__(self) -> Iterator[Invoice]:
+        # Not Sequence's: it stops quietly at any IndexError, and a short row raises one.
+        for index in range(len(self._groups)):
+            yield self[index]
+
+    @overload
+    def __getitem__(self, index: int) -> Invoice: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Invoice]: ...
+    def __getitem__(self, index: int | slice) -> Invoice | list[Invoice]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        rows, make_line = self._rows, self._make_line
+        lines: list[Line] = []
+        first: list[str] = []
+        for row_index in self._groups[index]:
+            fields = rows[row_index].rstrip("\r ").removesuffix("[]").split("|")
+            first = first or fields
+            lines.append(make_line(fields, row_index + 1))  # 1-based line of the record
+        return _invoice(first, lines, self._col)
 
 
 _DATES: dict[str, date | None] = {"": None}

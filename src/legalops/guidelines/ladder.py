@@ -30,10 +30,12 @@ def settle(billed: Decimal, acted: list[Acted], currency: str) -> tuple[Decimal,
     amounts = [ZERO] * len(acted)
     if billed <= 0:
         return billed, amounts
-    rejected = next((i for i, a in enumerate(acted) if a.action == "reject-line"), None)
-    if rejected is not None:
-        amounts[rejected] = -billed
+    actions = [a.action for a in acted]
+    if "reject-line" in actions:
+        amounts[actions.index("reject-line")] = -billed
         return ZERO, amounts
+    if "reduce" not in actions:  # warnings and holds only: nothing changes
+        return billed, amounts
     value = billed
     for kind in (TARGET, PERCENT):
         for i, item in enumerate(acted):

@@ -32,21 +32,27 @@ def _go_on() -> bool:
 
 
 def review_all(
-    invoices: Sequence[Invoice], render: Render, meanwhile: Callable[[], bool] = _go_on
+    invoices: Sequence[Invoice],
+    render: Render,
+    meanwhile: Callable[[], bool] = _go_on,
+    sizes: Sequence[int] | None = None,
 ) -> list[tuple[str, bool]] | None:
     """Each invoice rendered, in order. `meanwhile` runs in this process while the workers
     review (the CLI validates the file there, so validation and review overlap); when it
     returns False nothing is rendered (or the workers' results are dropped) and the answer
-    is None. In-process, `meanwhile` runs first."""
+    is None. In-process, `meanwhile` runs first. `sizes`: the invoices' line counts, when
+    `invoices` builds its records on access (fastread.PlannedInvoices: the workers build
+    them, each for its own chunk)."""
+    if sizes is None:
+        sizes = [len(invoice.lines) for invoice in invoices]
     workers = min(os.cpu_count() or 1, MAX_WORKERS, len(invoices))
-    lines = sum(len(invoice.lines) for invoice in invoices)
-    if workers < 2 or lines < MIN_LINES or not _can_fork():
+    if workers < 2 or sum(sizes) < MIN_LINES or not _can_fork():
         return [render(invoice) for invoice in invoices] if meanwhile() else None
     _JOB[:] = [(invoices, render)]
     try:
         # Leaving the `with` block terminates the workers, finished or not.
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_run_chunk, _chunks(invoices, workers * 4), chunksize=1)
+            pending = pool.map_async(_run_chunk, _chunks(sizes, workers * 4), chunksize=1)
             if not meanwhile():
                 return None
             parts = pending.get()
@@ -64,15 +70,15 @@ def _run_chunk(bounds: tuple[int, int]) -> list[tuple[str, bool]]:
     return [render(invoices[i]) for i in range(*bounds)]
 
 
-def _chunks(invoices: Sequence[Invoice], count: int) -> list[tuple[int, int]]:
+def _chunks(sizes: Sequence[int], count: int) -> list[tuple[int, int]]:
     """Contiguous index ranges with about the same number of lines each."""
-    target = max(1, sum(len(invoice.lines) for invoice in invoices) // count)
+    target = max(1, sum(sizes) // count)
     bounds, start, size = [], 0, 0
-    for index, invoice in enumerate(invoices):
-        size += len(invoice.lines)
+    for index, lines in enumerate(sizes):
+        size += lines
         if size >= target:
             bounds.append((start, index + 1))
             start, size = index + 1, 0
-    if start < len(invoices):
-        bounds.append((start, len(invoices)))
+    if start < len(sizes):
+        bounds.append((start, len(sizes)))
     return bounds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -12,11 +13,14 @@ from legalops.guidelines.money import ZERO, format_money, money_printer
 from legalops.guidelines.results import Flag, InvoiceResult
 
 
-def flag_json(flag: Flag, currency: str) -> dict[str, object]:
+def flag_json(
+    flag: Flag, currency: str, printed: Callable[[Decimal], str] | None = None
+) -> dict[str, object]:
+    """`printed`: the currency's remembered `format_money` (money_printer), when at hand."""
     return {
         "rule": flag.rule,
         "action": flag.action,
-        "amount": format_money(flag.amount, currency),
+        "amount": printed(flag.amount) if printed else format_money(flag.amount, currency),
         "message": flag.message,
         "evidence": flag.evidence,
     }
@@ -65,7 +69,9 @@ def invoice_json_text(result: InvoiceResult, file: str) -> str:
     for item, billed_value, approved_value, line_flags in result.lines:
         billed = printed(billed_value)
         approved = billed if approved_value == billed_value else printed(approved_value)
-        flags = _dumps([flag_json(flag, cur) for flag in line_flags]) if line_flags else "[]"
+        flags = (
+            _dumps([flag_json(flag, cur, printed) for flag in line_flags]) if line_flags else "[]"
+        )
         append(
             f'{{"line_item_number": {_string(item.number)}, "line": {item.position}, '
             f'"billed_total": "{billed}", "approved_total": "{approved}", "flags": {flags}}}'

@@ -31,7 +31,6 @@ PERCENT = "percent"  # a percentage reduction of what remains after rate and cap
 
 Evidence = dict[str, object]
 _NOTHING = NarrativeFindings({}, (), None, "")
-_NOTHING = NarrativeFindings({}, (), None, "")
 
 
 class Reduction(NamedTuple):
@@ -68,16 +67,22 @@ class Run:
         # Each narrative is analysed once, up front; the rules then visit only the lines whose
         # cue they own (200,000 lines x 11 narrative rules would otherwise dominate the run).
         analyse, roster = self.classifier.analyse, self.roster
-        self.findings = [
-            analyse(line.narrative, NarrativeContext(line.kind, line.activity_code, roster))
-            if line.kind in (FEE, EXPENSE)
-            else _NOTHING
-            for line in lines
-        ]
-        self.by_cue = defaultdict(list)
-        for index, found in enumerate(self.findings):
+        contexts: dict[tuple[str, str], NarrativeContext] = {}  # few kinds and codes a bill
+        findings: list[NarrativeFindings] = []
+        by_cue: dict[str, list[int]] = defaultdict(list)
+        for index, line in enumerate(lines):
+            if line.kind not in (FEE, EXPENSE):
+                findings.append(_NOTHING)
+                continue
+            context = contexts.get((line.kind, line.activity_code))
+            if context is None:
+                context = NarrativeContext(line.kind, line.activity_code, roster)
+                contexts[line.kind, line.activity_code] = context
+            found = analyse(line.narrative, context)
+            findings.append(found)
             for rule in found.cues:
-                self.by_cue[rule].append(index)
+                by_cue[rule].append(index)
+        self.findings, self.by_cue = findings, by_cue
 
     def lines(self, *kinds: str) -> list[tuple[int, Line]]:
         """(index, line) of the lines of these kinds, computed once per kind set."""

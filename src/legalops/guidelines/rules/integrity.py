@@ -89,13 +89,18 @@ class DuplicateLine(Rule):
                 )
         for index, line in run.lines(FEE, EXPENSE):
             key = _signature(line)
-            match = next(
-                (
-                    where
-                    for where, other in seen[key]
-                    if _similarity(line.narrative, other.narrative) >= threshold
-                ),
-                None,
+            candidates = seen.get(key)
+            match = (
+                next(
+                    (
+                        where
+                        for where, other in candidates
+                        if _similarity(line.narrative, other.narrative) >= threshold
+                    ),
+                    None,
+                )
+                if candidates
+                else None
             )
             if match:
                 message = f"same timekeeper, date, units, amount and narrative as {match}"
@@ -147,12 +152,15 @@ class MissingUtbmsCode(Rule):
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         required = [_REQUIRED[name] for name in settings.strings("require")]
+        by_kind = {
+            kind: [(field, attr) for wanted, field, attr in required if wanted == kind]
+            for kind in (FEE, EXPENSE)
+        }
         for index, line in enumerate(run.invoice.lines):
-            missing = [
-                field
-                for kind, field, attr in required
-                if line.kind == kind and not getattr(line, attr)
-            ]
+            fields = by_kind.get(line.kind)
+            if not fields:
+                continue
+            missing = [field for field, attr in fields if not getattr(line, attr)]
             if missing:
                 kind = "fee" if line.kind == FEE else "expense"
                 message = f"{kind} line without {' and '.join(missing)}"
@@ -182,14 +190,18 @@ class InvalidUtbmsCode(Rule):
             if matter and matter.code_sets is not None
             else settings.strings("code_sets")
         )
+        problems: dict[tuple[str, str], str] = {}  # codes repeat: each judged once per invoice
         for index, line in enumerate(run.invoice.lines):
-            for field, attr, kind in (
-                ("LINE_ITEM_TASK_CODE", "task_code", "task"),
-                ("LINE_ITEM_ACTIVITY_CODE", "activity_code", "activity"),
-                ("LINE_ITEM_EXPENSE_CODE", "expense_code", "expense"),
+            for field, code, kind in (
+                ("LINE_ITEM_TASK_CODE", line.task_code, "task"),
+                ("LINE_ITEM_ACTIVITY_CODE", line.activity_code, "activity"),
+                ("LINE_ITEM_EXPENSE_CODE", line.expense_code, "expense"),
             ):
-                code = getattr(line, attr)
-                problem = _code_problem(code, kind, enabled) if code else ""
+                if not code:
+                    continue
+                problem = problems.get((code, kind))
+                if problem is None:
+                    problem = problems[code, kind] = _code_problem(code, kind, enabled)
                 if problem:
                     yield Finding(
                         index,

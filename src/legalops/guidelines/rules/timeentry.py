@@ -66,7 +66,13 @@ class DailyHoursCap(Rule):
         for index, line in run.lines(FEE):
             if line.date is not None and line.units is not None:
                 days[timekeeper_key(line), line.date].append(index)
+        lines = run.invoice.lines
         for indexes in days.values():
+            # Most days are far below the cap: add their hours before building anything.
+            if len(indexes) == 1:
+                units = lines[indexes[0]].units
+                if units is not None and units <= cap:
+                    continue
             yield from self._day(run, indexes, cap)
 
     def _day(self, run: Run, indexes: list[int], cap: Decimal) -> Iterator[Finding]:
