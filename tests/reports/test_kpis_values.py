@@ -200,6 +200,9 @@ def test_budget_spend_is_the_firms_in_the_budgets_currency_over_its_fiscal_year(
     by_matter = {r.label[:3]: r.value for r in kpi_by(admin, Q1, "budget_variance_ltd", "matter")}
     # M-1: (1900 - 1500 - 1000 - 200) / 2700; M-2: (0 - 1000) / 1000
     assert by_matter == {"M-1": Decimal("-0.2963"), "M-2": Decimal("-1")}
+    every = kpi_values(admin, Filters())  # all time: the period's budgets are every year's
+    assert (every["budget_variance"], every["budget_variance_ltd"]) == (Decimal("-0.4865"),) * 2
+    assert every["matters_within_budget"] == Decimal("0.75")  # all but M-1 (A) FY2026
     company = company_get()
     company.fiscal_year_start_month = 7  # FY2026 = 2025-07 .. 2026-06, FY2025 before it
     company.save()

@@ -93,7 +93,8 @@ def budget_uses(query: Query, *, in_period: bool) -> list[BudgetUse]:
 
 def _converted_budgets(query: Query, *, in_period: bool) -> list[tuple[Any, int, int]]:
     """The budgets of `budget_uses` with their budget and spend in the reporting currency,
-    computed once per page for every grouping."""
+    computed once per page for every grouping (and once for both variants when the period
+    is all time)."""
 
     def compute() -> list[tuple[Any, int, int]]:
         company = company_get()
@@ -112,7 +113,9 @@ def _converted_budgets(query: Query, *, in_period: bool) -> list[tuple[Any, int,
                 out.append((budget, rc[0], rc[1]))
         return out
 
-    return query.cached(("budgets", in_period), compute)
+    # Without dates the period selects every fiscal year: both variants are the same budgets.
+    dated = bool(query.filters.date_from or query.filters.date_to)
+    return query.cached(("budgets", in_period and dated), compute)
 
 
 def _budgets(query: Query, company: Any, in_period: bool) -> Any:
