@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from tests.reports.dataset import D, approved_budget
 
+from legalops.organization.selectors import company_get
 from legalops.reports.kpis_report import kpi_report
 from legalops.reports.registry import Filters, kpi_by, kpi_values, monthly_series
 from legalops.reports.rollups import rebuild
@@ -180,6 +182,47 @@ def test_budget_variance(book: Any, admin: Any, firm_a: Any, firm_b: Any) -> Non
     assert v["matters_within_budget"] == Decimal("0.5")  # M2 within, M1 over
     by_matter = {r.label[:3]: r.value for r in kpi_by(admin, Q1, "budget_variance", "matter")}
     assert by_matter == {"M-1": Decimal("0.2667"), "M-2": Decimal("-0.2")}  # 400/1500, -220/1100
+
+
+def test_budget_spend_is_the_firms_in_the_budgets_currency_over_its_fiscal_year(
+    book: Any, admin: Any, firm_a: Any, firm_b: Any
+) -> None:
+    approved_budget(book["m1"], firm_a, "USD", 150000)  # spent 1900.00 (A1, January 2026)
+    approved_budget(book["m2"], firm_b, "USD", 100000)  # B1 is in EUR: nothing spent in USD
+    approved_budget(book["m1"], firm_a, "USD", 100000, year=2025)  # nothing spent in 2025
+    approved_budget(book["m1"], firm_b, "USD", 20000)  # firm B never billed M-1
+    v = kpi_values(admin, Q1)
+    # FY2026: (1900 - 1500 - 1000 - 200) / 2700 = -800 / 2700 = -0.29630
+    assert v["budget_variance"] == Decimal("-0.2963")
+    assert v["matters_within_budget"] == Decimal("0.6667")  # M-2 (B) and M-1 (B) of three
+    # every year: (1900 - 3700) / 3700 = -0.48649
+    assert v["budget_variance_ltd"] == Decimal("-0.4865")
+    by_matter = {r.label[:3]: r.value for r in kpi_by(admin, Q1, "budget_variance_ltd", "matter")}
+    # M-1: (1900 - 1500 - 1000 - 200) / 2700; M-2: (0 - 1000) / 1000
+    assert by_matter == {"M-1": Decimal("-0.2963"), "M-2": Decimal("-1")}
+    every = kpi_values(admin, Filters())  # all time: the period's budgets are every year's
+    assert (every["budget_variance"], every["budget_variance_ltd"]) == (Decimal("-0.4865"),) * 2
+    assert every["matters_within_budget"] == Decimal("0.75")  # all but M-1 (A) FY2026
+    company = company_get()
+    company.fiscal_year_start_month = 7  # FY2026 = 2025-07 .. 2026-06, FY2025 before it
+    company.save()
+    assert kpi_values(admin, Q1)["budget_variance_ltd"] == Decimal("-0.4865")
+
+
+def test_budget_spend_counts_up_to_today(
+    book: Any, admin: Any, firm_a: Any, firm_b: Any, monkeypatch: Any
+) -> None:
+    from legalops.reports import kpis_matters
+
+    approved_budget(book["m1"], firm_a, "USD", 150000)
+    approved_budget(book["m2"], firm_b, "EUR", 100000)
+    today = SimpleNamespace(localdate=lambda: D(2026, 1, 31))
+    monkeypatch.setattr(kpis_matters, "timezone", today)
+    # On 2026-01-31 only A1 (January) counts, B1 (February) not yet:
+    # (1900 + 0 - 1500 - 1100) / 2600 = -700 / 2600 = -0.26923
+    assert kpi_values(admin, Q1)["budget_variance"] == Decimal("-0.2692")
+    by_matter = {r.label[:3]: r.value for r in kpi_by(admin, Q1, "budget_variance", "matter")}
+    assert by_matter == {"M-1": Decimal("0.2667"), "M-2": Decimal("-1")}
 
 
 def test_per_firm_totals_give_the_matter_level_values(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from legalops.matters.accruals import expected_reports
@@ -16,10 +16,9 @@ from legalops.organization.selectors import company_get
 from legalops.reports.kpis_common import group_key, ratio, with_total
 from legalops.reports.kpis_ops import matters_in_scope
 from legalops.reports.models import InvoiceMonth
-from legalops.reports.registry import Filters, Key, Kpi, Query, register
+from legalops.reports.registry import Key, Kpi, Query, register
 from legalops.reports.registry import Value as KpiValue
 from legalops.reports.rollups import Converter
-from legalops.reports.selectors import report_matter_scope
 
 
 def accrual_compliance(query: Query) -> dict[Key, KpiValue]:
@@ -94,52 +93,29 @@ def budget_uses(query: Query, *, in_period: bool) -> list[BudgetUse]:
 
 def _converted_budgets(query: Query, *, in_period: bool) -> list[tuple[Any, int, int]]:
     """The budgets of `budget_uses` with their budget and spend in the reporting currency,
-    computed once per page for every grouping."""
+    computed once per page for every grouping (and once for both variants when the period
+    is all time)."""
 
     def compute() -> list[tuple[Any, int, int]]:
-        company, today = company_get(), timezone.localdate()
+        company = company_get()
         converter = Converter(company.reporting_currency)
-        spent = _monthly_spend(query)
+        budgets = _budgets(query, company, in_period)
+        spent = _budget_spend(budgets, company)
         out = []
-        for budget in _budgets(query, company, in_period):
-            start, end = company.fiscal_year_bounds(budget["fiscal_year"])
-            months = spent.get((budget["matter_id"], budget["firm_id"], budget["currency"]), {})
-            first, last = start.replace(day=1), min(end, today)
-            used = sum(v for m, v in months.items() if first <= m <= last)
+        for budget in budgets.values("currency", "fiscal_year", "total", *_BUDGET_FIELDS.values()):
+            start = company.fiscal_year_bounds(budget["fiscal_year"])[0]
+            used = spent.get(
+                (budget["matter_id"], budget["firm_id"], budget["currency"], budget["fiscal_year"]),
+                0,
+            )
             rc = [converter.convert(v, budget["currency"], start) for v in (budget["total"], used)]
             if rc[0] is not None and rc[1] is not None:
                 out.append((budget, rc[0], rc[1]))
         return out
 
-    return query.cached(("budgets", in_period), compute)
-
-
-def _monthly_spend(query: Query) -> dict[tuple[int, int, str], dict[Any, int]]:
-    """Approved spend (invoice currency) per (matter, firm, currency) and month of the
-    matters in scope: one query per page, whatever the grouping or period of the budgets
-    (a page asks for budget uses up to four times)."""
-
-    def compute() -> dict[tuple[int, int, str], dict[Any, int]]:
-        rows = InvoiceMonth.objects.filter(approved_minor__gt=0)
-        if report_matter_scope(query.user) is not None or _narrowed(query.filters):
-            rows = rows.filter(matter__in=matters_in_scope(query))
-        out: dict[tuple[int, int, str], dict[Any, int]] = defaultdict(dict)
-        for matter_id, firm_id, currency, month, total in rows.values_list(
-            "matter_id", "firm_id", "currency", "month", "approved_minor"
-        ).iterator(chunk_size=5000):
-            out[(matter_id, firm_id, currency)][month] = total
-        return out
-
-    return query.cached("monthly_spend", compute)
-
-
-def _narrowed(filters: Filters) -> bool:
-    return bool(
-        filters.firm_ids
-        or filters.practice_area_ids
-        or filters.business_unit_ids
-        or filters.matter_types
-    )
+    # Without dates the period selects every fiscal year: both variants are the same budgets.
+    dated = bool(query.filters.date_from or query.filters.date_to)
+    return query.cached(("budgets", in_period and dated), compute)
 
 
 def _budgets(query: Query, company: Any, in_period: bool) -> Any:
@@ -152,9 +128,42 @@ def _budgets(query: Query, company: Any, in_period: bool) -> Any:
         budgets = budgets.filter(fiscal_year__gte=company.fiscal_year_of(query.filters.date_from))
     if in_period and query.filters.date_to:
         budgets = budgets.filter(fiscal_year__lte=company.fiscal_year_of(query.filters.date_to))
-    return budgets.annotate(total=F("approved_version__total_minor")).values(
-        "currency", "fiscal_year", "total", *_BUDGET_FIELDS.values()
+    return budgets.annotate(total=F("approved_version__total_minor"))
+
+
+def _budget_spend(budgets: Any, company: Any) -> dict[tuple[int, int, str, int], int]:
+    """Approved spend (invoice currency) per (matter, firm, currency, fiscal year) over
+    the fiscal year to date, for the fiscal years and matters of `budgets`: summed by the
+    database from the invoice rollup, so a page reads one row per budgeted firm and matter
+    instead of every matter's every month (tens of thousands on a large database)."""
+    years = set(budgets.order_by().values_list("fiscal_year", flat=True).distinct())
+    if not years:
+        return {}
+    today = timezone.localdate()
+    spans = {}
+    for fiscal_year in sorted(years):
+        first, last = company.fiscal_year_bounds(fiscal_year)
+        spans[fiscal_year] = (first, min(last, today))
+    # Fiscal years do not overlap, so each month falls in at most one of them.
+    year_of = Case(
+        *(
+            When(month__gte=first, month__lte=last, then=Value(fiscal_year))
+            for fiscal_year, (first, last) in spans.items()
+        ),
+        output_field=IntegerField(),
     )
+    rows = (
+        InvoiceMonth.objects.filter(
+            approved_minor__gt=0, matter__in=budgets.order_by().values("matter_id")
+        )
+        .annotate(fiscal_year=year_of)
+        .filter(fiscal_year__isnull=False)
+        .values("matter_id", "firm_id", "currency", "fiscal_year")
+        .annotate(spent=Sum("approved_minor"))
+        .order_by()
+        .values_list("matter_id", "firm_id", "currency", "fiscal_year", "spent")
+    )
+    return {(m, f, c, fy): spent for m, f, c, fy, spent in rows}
 
 
 def _variance(in_period: bool) -> Any:
