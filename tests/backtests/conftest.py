@@ -19,23 +19,11 @@ from typing import Any
 import pytest
 from tests.invoices.builders import Bill, Expense, Fee, ledes
 from tests.invoices.conftest import intake, matter_a, matter_b, rate_card
+from tests.invoices.guidelines_samples import NORTHWIND
 
 __all__ = ["intake", "matter_a", "matter_b", "rate_card"]
 
-PUBLISHED = b"""
-[guidelines]
-name = "Northwind Outside Counsel Guidelines"
-version = "2026.1"
-effective = 2026-01-01
-currency = "USD"
-
-[rules.block-billing]
-action = "reduce"
-reduce_percent = 50
-
-[rules.vague-description]
-action = "hold"
-"""
+PUBLISHED = NORTHWIND
 
 DRAFT = b"""
 [guidelines]

@@ -20,6 +20,23 @@ action = "hold"
 max_hours = 10
 """
 
+# Northwind's published guidelines of the e-billing tests: block billing halved, vague
+# descriptions held.
+NORTHWIND = b"""
+[guidelines]
+name = "Northwind Outside Counsel Guidelines"
+version = "2026.1"
+effective = 2026-01-01
+currency = "USD"
+
+[rules.block-billing]
+action = "reduce"
+reduce_percent = 50
+
+[rules.vague-description]
+action = "hold"
+"""
+
 
 @pytest.fixture
 def june_15_2026() -> Iterator[None]:

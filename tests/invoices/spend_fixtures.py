@@ -10,21 +10,9 @@ from typing import Any
 
 import pytest
 from tests.invoices.builders import Bill, Expense, Fee, ledes
+from tests.invoices.guidelines_samples import NORTHWIND
 
-GUIDELINES = b"""
-[guidelines]
-name = "Northwind Outside Counsel Guidelines"
-version = "2026.1"
-effective = 2026-01-01
-currency = "USD"
-
-[rules.block-billing]
-action = "reduce"
-reduce_percent = 50
-
-[rules.vague-description]
-action = "hold"
-"""
+GUIDELINES = NORTHWIND
 
 # 4.0 h x 500.00 = 2,000.00, block billing: 1,000.00 off.
 BLOCK = Fee(

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from tests.invoices.builders import Bill, Expense, Fee, ledes
+from tests.invoices.guidelines_samples import NORTHWIND
 
 from legalops.audit.models import AuditEvent
 from legalops.invoices import services, workflow
@@ -21,20 +22,7 @@ VAGUE = Fee("0.5", "300.00", "Attention to file", timekeeper=("TK2", "Lee, Ann",
 CLEAN = Expense("120.00", "E110", "Court reporter for deposition")
 
 
-GUIDELINES = b"""
-[guidelines]
-name = "Northwind Outside Counsel Guidelines"
-version = "2026.1"
-effective = 2026-01-01
-currency = "USD"
-
-[rules.block-billing]
-action = "reduce"
-reduce_percent = 50
-
-[rules.vague-description]
-action = "hold"
-"""
+GUIDELINES = NORTHWIND
 
 
 @pytest.fixture
