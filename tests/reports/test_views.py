@@ -148,6 +148,24 @@ def test_every_row_drills_down_to_its_invoices(client: Any, admin: Any, spend: A
     assert "Firm: Hale &amp; Whitmore LLP" in by_firm.content.decode()
 
 
+def test_table_rows_are_escaped_links_with_numeric_cells_marked(
+    client: Any, admin: Any, spend: Any, firm_a: Any
+):
+    client.force_login(admin)
+    html = client.get("/insight/spend/", ALL).content.decode()
+    # firm A billed 1,000.00 + 300.00, all approved but the 100.00 reduced
+    row = (
+        f'<tr><td><a href="/insight/drill/?period=all&amp;d_firm={firm_a.pk}" data-drill>'
+        'Hale &amp; Whitmore LLP</a></td><td class="num">1,200.00 USD</td>'
+        '<td class="num">1,300.00 USD</td>'
+    )
+    assert row in html
+    empty = client.get(
+        "/insight/spend/", {"period": "custom", "from": "2030-01-01", "to": "2030-12-31"}
+    )
+    assert "No data for these filters." in empty.content.decode()
+
+
 def test_a_drill_down_lists_lines_too(client: Any, admin: Any, spend: Any):
     client.force_login(admin)
     response = client.get(

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -59,10 +60,17 @@ class Context:
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def drill_url(self, drill: Mapping[str, Any], *, lines: bool = False) -> str:
-        params = {**self.query, **{DRILL_PREFIX + k: _param(v) for k, v in drill.items()}}
+        params = {DRILL_PREFIX + k: _param(v) for k, v in drill.items()}
         if lines:
             params["show"] = "lines"
-        return reverse("reports:drill") + "?" + urlencode(params)
+        # The drill keywords never share a name with the filters: the filters' part of the
+        # query string is encoded once per page, not once per row.
+        path, filters = self._drill_base
+        return path + "?" + "&".join(part for part in (filters, urlencode(params)) if part)
+
+    @cached_property
+    def _drill_base(self) -> tuple[str, str]:
+        return reverse("reports:drill"), urlencode(self.query)
 
 
 def _param(value: Any) -> str:
