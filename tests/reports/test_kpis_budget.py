@@ -64,6 +64,36 @@ def test_budget_spread_evenly_and_forecast_by_month(plans: Any, admin: Any):
     assert december == [(D(2026, 12, 1), {"budget_by_month": 12500 + 9166, "forecast_by_month": 0})]
 
 
+def test_equal_budgets_and_forecasts_each_count_and_remainders_go_to_the_first_months(
+    plans: Any, admin: Any, firm_a: Any, firm_b: Any, book: Any
+):
+    # On top of `plans`: M-1 (firm B) the same 1500.00 USD as firm A's (125.00 a month);
+    # M-2 (firm A) 1000.07 USD -> 100007 = 12 x 8333 + 11: 83.34 in the first eleven months,
+    # 83.33 in December; a FY2025 budget of 12.00 USD (1.00 a month in 2025). Two equal
+    # quarterly forecasts of 10.00 USD from April: 3.34, 3.33, 3.33 each.
+    approved_budget(book["m1"], firm_b, "USD", 150000)
+    approved_budget(book["m2"], firm_a, "USD", 100007)
+    approved_budget(book["m1"], firm_a, "USD", 1200, year=2025)
+    for matter in (book["m1"], book["m2"]):
+        Forecast.objects.create(
+            matter=matter,
+            granularity="quarter",
+            period_start=D(2026, 4, 1),
+            amount_minor=1000,
+            currency="USD",
+        )
+    year = Filters(date_from=D(2026, 1, 1), date_to=D(2026, 12, 31))
+    series = {m: v for m, v in monthly_series(admin, year, MONTHLY)}
+    # 12500 + 12500 (USD 1500.00 twice) + EUR 9167/9166 + USD 8334/8333
+    assert [series[D(2026, m, 1)]["budget_by_month"] for m in range(1, 13)] == (
+        [42501] * 8 + [42500] * 3 + [42499]
+    )
+    assert [series[D(2026, m, 1)]["forecast_by_month"] for m in (4, 5, 6)] == [668, 666, 666]
+    assert kpi_values(admin, year)["budget_by_month"] == 150000 * 2 + 110000 + 100007
+    earlier = Filters(date_from=D(2025, 1, 1), date_to=D(2025, 12, 31))
+    assert kpi_values(admin, earlier)["budget_by_month"] == 1200
+
+
 def test_a_fiscal_year_from_july_spreads_over_its_own_months(plans: Any, admin: Any):
     company = company_get()
     company.fiscal_year_start_month = 7

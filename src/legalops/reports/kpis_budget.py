@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Count, QuerySet
 
 from legalops.matters.forecasts import month_add
 from legalops.matters.models import Budget, Forecast, Granularity
@@ -19,11 +22,33 @@ from legalops.reports.rollups import Converter
 Months = dict[datetime.date, int]
 
 
-def even_split(minor: int, parts: int) -> list[int]:
-    """Whole minor units; the remainder goes to the first parts (1000.00 over 3 months:
-    333.34, 333.33, 333.33)."""
-    base, rest = divmod(minor, parts)
-    return [base + (1 if i < rest else 0) for i in range(parts)]
+class _Spread:
+    """Amounts each spread evenly over `parts` months from a first month, in whole minor
+    units with the remainder to the first months (1000.00 over 3 months: 333.34, 333.33,
+    333.33), summed per month without splitting each amount: the splits of one first month
+    sum to their whole parts (amount // parts) plus, in month i, the number of amounts whose
+    remainder (amount % parts) is above i. Identical amounts (a department's budgets often
+    are) are added once with their count."""
+
+    def __init__(self) -> None:
+        self.base: dict[tuple[datetime.date, int], int] = defaultdict(int)
+        self.over: dict[tuple[datetime.date, int], dict[int, int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
+
+    def add(self, first: datetime.date, minor: int, parts: int, count: int) -> None:
+        base, rest = divmod(minor, parts)
+        self.base[(first, parts)] += base * count
+        self.over[(first, parts)][rest] += count
+
+    def months(self) -> Months:
+        out: Months = defaultdict(int)
+        for (first, parts), base in self.base.items():
+            over = self.over[(first, parts)]
+            for index in range(parts):
+                extra = sum(count for rest, count in over.items() if rest > index)
+                out[month_add(first, index)] += base + extra
+        return dict(out)
 
 
 def budget_months(query: Query) -> Months:
@@ -39,18 +64,22 @@ def budget_months(query: Query) -> Months:
         )
         if query.filters.firm_ids:
             budgets = budgets.filter(firm_id__in=query.filters.firm_ids)
-        out: Months = defaultdict(int)
-        rows = budgets.values_list("fiscal_year", "currency", "approved_version__total_minor")
-        for year, currency, total in rows:
+        spread = _Spread()
+        fields = ("fiscal_year", "currency", "approved_version__total_minor")
+        for year, currency, total, count in _counted(budgets, fields):
             start, _end = company.fiscal_year_bounds(year)
             converted = converter.convert(total, currency, start)
-            if converted is None:
-                continue
-            for index, part in enumerate(even_split(converted, 12)):
-                out[month_add(start, index)] += part
-        return dict(out)
+            if converted is not None:
+                spread.add(start, converted, 12, count)
+        return spread.months()
 
     return query.cached("budget_months", compute)
+
+
+def _counted(rows: QuerySet[Any], fields: tuple[str, ...]) -> QuerySet[Any]:
+    """The distinct values of `fields` with how many rows have them: rows that are the same
+    convert and spread the same, so each is computed once."""
+    return rows.values(*fields).annotate(n=Count("pk")).order_by().values_list(*fields, "n")
 
 
 def forecast_months(query: Query) -> Months:
@@ -62,17 +91,15 @@ def forecast_months(query: Query) -> Months:
         rows = Forecast.objects.filter(matter__in=matters_in_scope(query))
         if query.filters.firm_ids:
             rows = rows.filter(firm_id__in=query.filters.firm_ids)
-        out: Months = defaultdict(int)
-        for kind, start, minor, currency in rows.values_list(
-            "granularity", "period_start", "amount_minor", "currency"
-        ):
+        spread = _Spread()
+        fields = ("granularity", "period_start", "amount_minor", "currency")
+        for kind, start, minor, currency, count in _counted(rows, fields):
             converted = converter.convert(minor, currency, start)
             if converted is None:
                 continue
             parts = 3 if kind == Granularity.QUARTER else 1
-            for index, part in enumerate(even_split(converted, parts)):
-                out[month_add(start.replace(day=1), index)] += part
-        return dict(out)
+            spread.add(start.replace(day=1), converted, parts, count)
+        return spread.months()
 
     return query.cached("forecast_months", compute)
 
