@@ -18,8 +18,9 @@ N synthetic invoices of `--lines` lines each (`bench/insight_bench.py`'s: spread
 seeded firms, matters and timekeepers and the last two years, mostly approved, a tenth in EUR)
 and rebuilds the rollups. Each request goes through the whole Django stack (middleware, view,
 registry, template) with the test client signed in as an administrator over all time. The
-first request of each page is reported as "cold" (the first page also pays the process's
-first queries and template loading); the median and the slowest of the next --runs are
+first request of each page is reported as "cold" (the process has imported `legalops.wsgi`
+first, as `legalops serve` does before its workers start; the first page also pays the
+process's first queries and its own templates); the median and the slowest of the next --runs are
 "warm", with the median CPU time of this process (for SQLite that includes the database's
 work; PostgreSQL's server time is not in it). `kpi --json` is timed in-process the same way
 and once as a whole `legalops kpi --json` process (Python and Django start-up included).
@@ -128,6 +129,7 @@ def main() -> None:
     from django.conf import settings
     from django.test import Client
 
+    import legalops.wsgi  # noqa: F401  (as `legalops serve` does before its workers start)
     from legalops.accounts.models import Role, User
     from legalops.invoices.models import Invoice, InvoiceLine
     from legalops.reports.kpis_report import kpi_report
