@@ -366,6 +366,15 @@ def test_the_rates_page_shows_rate_changes(client: Any, admin: Any, cards: Any) 
     response = client.get("/insight/rates/", params)
     tiles = {t["id"]: t["value"] for t in response.context["tiles"]}
     assert (tiles["rate_change_pct"], tiles["rate_change_annualised_pct"]) == ("10.3%", "8.4%")
+    # the split on the same page (sharing the tiles' computed changes): associates +5.00 %
+    # (5.00 % a year); partners (21 + 5) / 2 and annualised (10.00 + 10.16) / 2
+    view = next(
+        v for v in response.context["views"] if v["table"].key == "rate-change-by-classification"
+    )
+    assert view["table"].rows == [
+        ("Associate", Decimal("0.05"), Decimal("0.05")),
+        ("Partner", Decimal("0.13"), Decimal("0.1008")),
+    ]
     spend = client.get("/insight/spend/", params)
     assert any(t["id"] == "afa_share" for t in spend.context["tiles"])
 

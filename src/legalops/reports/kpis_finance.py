@@ -424,13 +424,22 @@ def _rate_key(query: Query, change: RateChange) -> Key:
     return None
 
 
+def _measured(query: Query, field: str) -> list[tuple[RateChange, Decimal]]:
+    """Each rate change with its `field` percentage (those that have one), computed once per
+    page for every grouping (the tile and the split by classification read the same)."""
+
+    def compute() -> list[tuple[RateChange, Decimal]]:
+        pairs = ((change, getattr(change, field)()) for change in rate_changes(query))
+        return [(change, value) for change, value in pairs if value is not None]
+
+    return query.cached(("rate_change_values", field), compute)
+
+
 def _average(field: str) -> Any:
     def compute(query: Query) -> dict[Key, Value]:
         found: dict[Key, list[Decimal]] = defaultdict(list)
-        for change in rate_changes(query):
-            value = getattr(change, field)()
-            if value is not None:
-                found[_rate_key(query, change)].append(value)
+        for change, value in _measured(query, field):
+            found[_rate_key(query, change)].append(value)
         values: dict[Key, Value] = {
             key: ratio(sum(pcts, Decimal(0)), len(pcts) * 100) for key, pcts in found.items()
         }
