@@ -76,9 +76,13 @@ def invoice_sums(query: Query, *, by_firm: bool = False) -> dict[Any, Sums]:
     """InvoiceMonth columns summed per group (per (group, firm id) with `by_firm`)."""
 
     def compute() -> dict[Any, Sums]:
-        model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
-        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         extra = ("firm_id",) if by_firm else ()
+        cube = _cube_fields(query, extra, firm=("firm_id",), matter=not by_firm)
+        model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
+        if cube:
+            cells = _cube(query, model, cube, _INVOICE_COLUMNS)
+            return _rolled(cells, cube, query.group, _INVOICE_COLUMNS, extra)
+        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         return _grouped(rows, query.group, _INVOICE_COLUMNS, extra)
 
     return query.cached(("invoice_sums", query.group, by_firm), compute)
@@ -88,12 +92,66 @@ def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
     """StaffingMonth columns summed per group (per (group, bucket) with `by_bucket`)."""
 
     def compute() -> dict[Any, Sums]:
-        model = FirmStaffingMonth if firm_level(query) else StaffingMonth
-        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         extra = ("bucket",) if by_bucket else ()
+        cube = _cube_fields(query, extra, firm=("firm_id", "bucket"), matter=False)
+        model = FirmStaffingMonth if firm_level(query) else StaffingMonth
+        if cube:
+            cells = _cube(query, model, cube, _STAFFING_COLUMNS)
+            return _rolled(cells, cube, query.group, _STAFFING_COLUMNS, extra)
+        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         return _grouped(rows, query.group, _STAFFING_COLUMNS, extra)
 
     return query.cached(("staffing_sums", query.group, by_bucket), compute)
+
+
+# One query grouped by all of these answers every grouping by one or none of them: a page
+# asks for its totals, per firm and per staffing bucket, or splits by each of the matter's
+# attributes, and each was a scan of the rollup of its own.
+_MATTER_CUBE = ("practice_area", "business_unit", "matter_type")
+
+
+def _cube_fields(
+    query: Query, extra: tuple[str, ...], *, firm: tuple[str, ...], matter: bool
+) -> tuple[str, ...]:
+    """The rollup fields of the shared finer grouping that answers this query's grouping (and
+    `extra`), or () when none does (months, matters: one query of their own)."""
+    if firm_level(query) and query.group in (None, "firm", "classification"):
+        wanted = {ROLLUP_FIELDS[query.group]} if query.group else set()
+        if wanted | set(extra) <= set(firm):
+            return firm
+    if matter and query.group in _MATTER_CUBE and not extra:
+        return tuple(ROLLUP_FIELDS[g] for g in _MATTER_CUBE)
+    return ()
+
+
+def _cube(query: Query, model: Any, fields: tuple[str, ...], columns: list[str]) -> list[Any]:
+    def compute() -> list[Any]:
+        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
+        return list(rows.values(*fields).annotate(**{c: Sum(c) for c in columns}).order_by())
+
+    cells: list[Any] = query.cached(("cube", model.__name__, fields), compute)
+    return cells
+
+
+def _rolled(
+    rows: list[Any],
+    fields: tuple[str, ...],
+    group: str | None,
+    columns: list[str],
+    extra: tuple[str, ...],
+) -> dict[Any, Sums]:
+    """The cube's rows summed per group (and `extra`), as `_grouped` sums them in SQL."""
+    field = ROLLUP_FIELDS[group] if group else None
+    out: dict[Any, Sums] = {None: dict.fromkeys(columns, 0)} if not (group or extra) else {}
+    for row in rows:
+        head = group_key(row[field]) if field else None
+        key = (head, *(row[e] for e in extra)) if extra else head
+        sums = out.get(key)
+        if sums is None:
+            sums = out[key] = dict.fromkeys(columns, 0)
+        for c in columns:
+            sums[c] += row[c] or 0
+    return out
 
 
 def with_total(query: Query, values: dict[Key, Value], empty: Value) -> dict[Key, Value]:
