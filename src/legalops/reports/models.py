@@ -91,7 +91,16 @@ class InvoiceMonth(RollupKey, InvoiceSums):
                 fields=["month", "firm", "matter", "currency"], name="invoice_month_once"
             )
         ]
-        indexes = [models.Index(fields=["month", "firm"], name="invoice_month_idx")]
+        indexes = [
+            models.Index(fields=["month", "firm"], name="invoice_month_idx"),
+            # Every dashboard asks which amounts lack an FX rate (`kpis_report.fx_warnings`):
+            # the few such rows, not a scan of the whole rollup.
+            models.Index(
+                fields=["currency", "month"],
+                condition=models.Q(unconverted__gt=0),
+                name="invoice_month_unconverted_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} firm {self.firm_id} matter {self.matter_id} {self.currency}"
