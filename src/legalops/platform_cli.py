@@ -11,7 +11,6 @@ import sys
 from urllib.parse import urlsplit
 
 from legalops import __version__
-from legalops.config import ConfigError
 
 COMMANDS: list[tuple[str, str]] = [
     ("demo", "create the embedded database, load demo data, create a demo admin and serve"),
@@ -102,6 +101,10 @@ def run_django_command(args: list[str]) -> int:
         print(__version__)
         return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legalops.settings")
+    # Imported here, not at the top: `legalops --help` and `version` need neither Django nor
+    # the configuration (pydantic-settings alone is ~0.2 s of CPU to import).
+    from legalops.config import ConfigError
+
     try:
         import django
 
@@ -114,6 +117,8 @@ def run_django_command(args: list[str]) -> int:
 def _execute(args: list[str]) -> int:
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
+
+    from legalops.config import ConfigError
 
     command = args[0]
     try:
@@ -152,6 +157,8 @@ def database_label() -> str:
 def check_database(*, needs_migrated: bool) -> None:
     from django.db import OperationalError, connection
     from django.db.migrations.executor import MigrationExecutor
+
+    from legalops.config import ConfigError
 
     try:
         connection.ensure_connection()
