@@ -86,3 +86,23 @@ def test_the_registries_still_fill_on_first_use(migrated):
     assert commands == ["ledes", "history"]
     assert jobs[:3] == ["clear-expired-sessions", "prune-login-failures", "prune-task-results"]
     assert {"budget-alerts", "approval-escalation", "backtests-stale", "report-packs"} <= set(jobs)
+
+
+def test_the_migration_check_counts_what_migrate_would_apply(db):
+    """The start-up check answers "nothing pending" from the migration files on disk and the
+    applied ones; anything missing still goes through Django's own plan."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from legalops.config import ConfigError
+    from legalops.platform_cli import check_database, migration_files, pending_migrations
+
+    applied = MigrationRecorder.Migration.objects
+    assert ("reports", "0001_initial") in migration_files()
+    assert migration_files() == set(applied.values_list("app", "name"))
+    assert pending_migrations() == 0
+    check_database(needs_migrated=True)
+    applied.filter(app="reports").order_by("-name").first().delete()
+    applied.filter(app="vendors").order_by("-name").first().delete()
+    assert pending_migrations() == 2
+    with pytest.raises(ConfigError, match=r"not migrated \(2 migrations pending\)"):
+        check_database(needs_migrated=True)
