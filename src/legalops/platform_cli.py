@@ -102,7 +102,7 @@ def run_django_command(args: list[str]) -> int:
         return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legalops.settings")
     # Imported here, not at the top: `legalops --help` and `version` need neither Django nor
-    # the configuration (pydantic-settings alone is ~0.2 s of CPU to import).
+    # the configuration.
     from legalops.config import ConfigError
 
     try:
