@@ -1,8 +1,9 @@
 """What a command imports at start-up (docs/dashboards.md, "kpi --json start-up"): a whole
 `legalops kpi --json` process must fit in a second, so the report commands do not import the
-API, the URLconf, the Excel/PDF writers, the spreadsheet reader, the LEDES intake or the
-guidelines engine they never use; `legalops --help` imports neither Django nor the
-configuration. Each probe runs the command in a fresh process and prints what it imported."""
+API (django-ninja and pydantic), the URLconf, the Excel/PDF writers, the spreadsheet reader,
+the LEDES intake or the guidelines engine they never use; `legalops --help` imports neither
+Django nor the configuration. Each probe runs the command in a fresh process and prints what
+it imported."""
 
 import json
 import os
@@ -15,7 +16,9 @@ import pytest
 NOT_FOR_KPI = (
     "legalops.urls",
     "legalops.api",
-    "ninja.pagination",
+    "ninja",
+    "pydantic",
+    "django.test",
     "xlsxwriter",
     "weasyprint",
     "python_calamine",
