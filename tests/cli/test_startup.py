@@ -23,6 +23,7 @@ NOT_FOR_KPI = (
     "weasyprint",
     "python_calamine",
     "legalops.guidelines.engine",
+    "legalops.ledes.api",
     "legalops.invoices.intake",
     "legalops.invoices.history",
     "legalops.core.tasks",
