@@ -8,9 +8,10 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import ABS_TPL_PATH
 from ninja.security import HttpBearer, SessionAuth
 
 from legalops.accounts.api import router as accounts_router
@@ -50,6 +51,15 @@ class ActiveSession(SessionAuth):
         return user if user is not None and user.is_active else None
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from django-ninja's own template and static files, never a CDN. ninja uses
+    its local template only when "ninja" is in INSTALLED_APPS, and it is not (settings.py:
+    commands that never serve the API do not import it); otherwise it renders `template_cdn`,
+    which here is that same local template."""
+
+    template_cdn = str(ABS_TPL_PATH / "swagger.html")
+
+
 api = NinjaAPI(
     title="legalops API",
     version="1",
@@ -57,6 +67,7 @@ api = NinjaAPI(
     "`Authorization: Bearer TOKEN` (create one with `legalops token create`).",
     urls_namespace="api",
     auth=[BearerToken(), ActiveSession()],
+    docs=LocalSwagger(),
 )
 api.add_router("/", accounts_router)
 api.add_router("/", organization_router)

@@ -1,21 +1,27 @@
 """Configuration from the environment (DESIGN.md, "Configuration").
 
-One typed class reads every `LEGALOPS_*` variable and `DATABASE_URL`; `settings.py` turns it into
-Django settings. Mistakes a user can make (a malformed URL, an unwritable data directory) raise
-`ConfigError` with a one-line message that says what to do; the CLI prints it without a traceback.
+One typed class holds every `LEGALOPS_*` variable and `DATABASE_URL`; `settings.py` turns it
+into Django settings. Mistakes a user can make (a malformed boolean or URL, an unwritable data
+directory) raise `ConfigError` with a one-line message that says what to do; the CLI prints it
+without a traceback.
+
+Read by hand rather than with pydantic-settings: seven variables do not need a validation
+library, and importing pydantic-settings was a fifth of every `legalops` command's start-up
+(~0.14-0.2 s of CPU, docs/dashboards.md). The rules are the ones pydantic-settings applied:
+names matched case-insensitively, booleans as 1/0, true/false, yes/no, on/off, t/f, y/n.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class ConfigError(Exception):
@@ -28,13 +34,12 @@ def default_data_dir() -> Path:
     return base / "legalops"
 
 
-class Settings(BaseSettings):
+@dataclass(frozen=True)
+class Settings:
     """The environment variables of DESIGN.md, with their defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="LEGALOPS_", extra="ignore")
-
-    data_dir: Path = Field(default_factory=default_data_dir)
-    database_url: str = Field(default="", validation_alias="DATABASE_URL")
+    data_dir: Path
+    database_url: str = ""
     secret_key: str = ""
     debug: bool = False
     allowed_hosts: str = "127.0.0.1,localhost"
@@ -42,23 +47,41 @@ class Settings(BaseSettings):
     # Behind a TLS-terminating proxy: trust X-Forwarded-Proto and send cookies only over HTTPS.
     https: bool = False
 
-    @field_validator("data_dir", mode="after")
-    @classmethod
-    def _absolute(cls, value: Path) -> Path:
-        return value.expanduser().resolve()
-
     @property
     def hosts(self) -> list[str]:
         return [h.strip() for h in self.allowed_hosts.split(",") if h.strip()]
 
 
-def load_settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        name = "LEGALOPS_" + str(first["loc"][0]).upper() if first["loc"] else "environment"
-        raise ConfigError(f"invalid {name}: {first['msg']}") from None
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"0", "false", "f", "no", "n", "off"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings from `environ` (default: the process environment)."""
+    env = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}
+    data_dir = env.get("LEGALOPS_DATA_DIR")
+    return Settings(
+        data_dir=(Path(data_dir) if data_dir is not None else default_data_dir())
+        .expanduser()
+        .resolve(),
+        database_url=env.get("DATABASE_URL", ""),
+        secret_key=env.get("LEGALOPS_SECRET_KEY", ""),
+        debug=_boolean(env, "LEGALOPS_DEBUG"),
+        allowed_hosts=env.get("LEGALOPS_ALLOWED_HOSTS", Settings.allowed_hosts),
+        email_url=env.get("LEGALOPS_EMAIL_URL", Settings.email_url),
+        https=_boolean(env, "LEGALOPS_HTTPS"),
+    )
+
+
+def _boolean(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name)
+    if value is None:
+        return False
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ConfigError(f"invalid {name}: {value!r} is not a boolean (1/0, true/false, yes/no)")
 
 
 def ensure_data_dir(path: Path) -> Path:

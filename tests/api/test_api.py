@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -124,3 +125,11 @@ def test_openapi_docs_render_with_no_external_asset(client, db):
     assert all(url.startswith(b"/static/") for url in urls), urls
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/firms" in schema["paths"]
+
+
+def test_ninjas_schema_export_command_still_works(tmp_path, db):
+    from django.core.management import call_command
+
+    out = tmp_path / "openapi.json"
+    call_command("export_openapi_schema", "--api", "legalops.api.api", "--output", str(out))
+    assert "/api/v1/firms" in json.loads(out.read_text())["paths"]

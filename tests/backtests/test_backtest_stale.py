@@ -10,7 +10,7 @@ from django.utils import timezone
 from legalops.audit.models import AuditEvent
 from legalops.backtests import services
 from legalops.backtests.models import Backtest
-from legalops.core.schedule import REGISTRY, run_due
+from legalops.core.schedule import jobs, run_due
 
 
 def _created(admin, versions, **fields) -> Backtest:
@@ -70,6 +70,6 @@ def test_a_normal_run_records_progress_and_the_check_is_scheduled(admin, version
     backtest.refresh_from_db()
     assert backtest.status == "done"
     assert backtest.progress_at is not None and backtest.progress_at >= started
-    assert REGISTRY["backtests-stale"].period == "hourly"
+    assert jobs()["backtests-stale"].period == "hourly"
     [run] = [r for r in run_due() if r.job == "backtests-stale"]
     assert run.outcome == "ok"

@@ -101,3 +101,22 @@ def test_a_malformed_boolean_names_the_variable(monkeypatch, tmp_path):
     monkeypatch.setenv("LEGALOPS_DEBUG", "perhaps")
     with pytest.raises(config.ConfigError, match="LEGALOPS_DEBUG"):
         settings_with(monkeypatch, tmp_path, LEGALOPS_DEBUG="perhaps")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("true", True), ("Yes", True), ("on", True), ("0", False), ("off", False)],
+)
+def test_booleans_take_the_usual_spellings(monkeypatch, tmp_path, value, expected):
+    assert settings_with(monkeypatch, tmp_path, LEGALOPS_HTTPS=value).https is expected
+
+
+def test_names_are_matched_case_insensitively_and_paths_expanded(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    env = config.load_settings(
+        {"legalops_debug": "1", "LEGALOPS_DATA_DIR": "~/data/../legal", "database_url": "x"}
+    )
+    assert env.debug is True
+    assert env.data_dir == tmp_path / "legal"
+    assert env.database_url == "x"
+    assert env.hosts == ["127.0.0.1", "localhost"]

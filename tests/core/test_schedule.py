@@ -11,6 +11,7 @@ from legalops.core.models import ScheduledRun
 def jobs(monkeypatch):
     calls = []
     registry = {}
+    schedule.jobs()  # the apps' jobs register now, not into this test's registry
     monkeypatch.setattr(schedule, "REGISTRY", registry)
 
     @schedule.periodic("count", "daily", "counts")

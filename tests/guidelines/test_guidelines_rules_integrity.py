@@ -63,7 +63,13 @@ class TestMatterClosed:
         assert not flags(result, "matter-closed")
 
     def test_skipped_without_close_date(self) -> None:
-        assert "matter-closed" in skipped(run(invoice(fee()), matter=Matter("M-100")))
+        reason = skipped(run(invoice(fee()), matter=Matter("M-100")))["matter-closed"]
+        # Inside the platform the matter is known and open: the reason must not say "offline".
+        assert reason == "the matter has no close date (it is open)"
+
+    def test_skipped_offline_without_matter_data(self) -> None:
+        reason = skipped(run(invoice(fee())))["matter-closed"]
+        assert reason == "no matter data offline (needs the matter's close date)"
 
 
 class TestMissingUtbmsCode:

@@ -182,10 +182,10 @@ def test_the_cli_reports_rows_and_exit_codes(db, tmp_path):
 
 
 def test_templates_have_the_spec_columns():
-    assert imports.REGISTRY["rates"].template().splitlines()[0] == (
+    assert imports.importers()["rates"].template().splitlines()[0] == (
         "law_firm_id,timekeeper_id,timekeeper_name,classification,rate,currency,"
         "effective_from,effective_to,client_matter_id"
     )
-    assert imports.REGISTRY["budgets"].template().splitlines()[0] == (
+    assert imports.importers()["budgets"].template().splitlines()[0] == (
         "client_matter_id,law_firm_id,fiscal_year,phase,amount,currency"
     )

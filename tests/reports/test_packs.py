@@ -328,7 +328,7 @@ def test_months_are_complete_months():
 
 
 def test_the_monthly_job_is_registered_and_sends_the_previous_month(book, admin, mailoutbox):
-    job = schedule.REGISTRY["report-packs"]
+    job = schedule.jobs()["report-packs"]
     assert job.period == "monthly" and job.func is packs_job()
     subscribe(admin, [admin])
     first_of_march = datetime.datetime(2026, 3, 1, 6, tzinfo=datetime.UTC)

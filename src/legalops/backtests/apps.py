@@ -5,7 +5,4 @@ class BacktestsConfig(AppConfig):
     name = "legalops.backtests"
     label = "backtests"
     verbose_name = "Guidelines backtests"
-
-    def ready(self) -> None:
-        # The periodic stale-run check registers on import.
-        from legalops.backtests import tasks  # noqa: F401
+    # The periodic stale-run check (tasks.py) registers on first use of the schedule.

@@ -5,7 +5,6 @@ class CoreConfig(AppConfig):
     name = "legalops.core"
     label = "core"
     verbose_name = "Platform"
-
-    def ready(self) -> None:
-        # Periodic jobs register themselves on import (legalops.core.schedule).
-        from legalops.core import tasks  # noqa: F401
+    # No ready(): the apps' periodic jobs (their `tasks` modules) and importers (their
+    # `imports` modules) are imported on first use by `schedule.jobs()` and
+    # `imports.importers()`, not at start-up: most processes never use them.

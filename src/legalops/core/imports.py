@@ -9,7 +9,10 @@ refusal from a service (an overlapping rate, say) rolls the whole file back too.
 same file again plans only `unchanged` rows and writes nothing.
 
 Apps register their importers with `register`; other import commands (LEDES files, invoice
-history) register a `CommandSpec` of their own with `register_command`.
+history) register a `CommandSpec` of their own with `register_command`, in their `imports`
+module. Those modules are imported on first use (`importers()`, `commands()`), not when Django
+starts: they pull in the LEDES intake and the guidelines engine, which most commands (and
+`legalops kpi`'s start-up) never need.
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, require
@@ -303,6 +308,19 @@ def register(importer: type[TableImporter]) -> type[TableImporter]:
     return importer
 
 
+@cache
+def _discover() -> None:
+    """Imports every app's `imports` module (in INSTALLED_APPS order), which registers its
+    importers and commands."""
+    autodiscover_modules("imports")
+
+
+def importers() -> dict[str, TableImporter]:
+    """Every registered table importer by kind, in INSTALLED_APPS order."""
+    _discover()
+    return REGISTRY
+
+
 @dataclass
 class ImportResult:
     kind: str
@@ -332,7 +350,7 @@ def import_file(
     """Checks the whole file, then writes it in one transaction, or writes nothing.
     Raises Unreadable when the file is not a table at all."""
     require(actor, Capability.IMPORT_DATA)
-    importer = REGISTRY[kind]
+    importer = importers()[kind]
     table = read_table(name, data)
     plan = importer.plan(table, create_missing=create_missing)
     result = ImportResult(kind, name, plan.problems, plan.changes, written=False)
@@ -391,3 +409,9 @@ COMMANDS: dict[str, CommandSpec] = {}
 
 def register_command(name: str, spec: CommandSpec) -> None:
     COMMANDS[name] = spec
+
+
+def commands() -> dict[str, CommandSpec]:
+    """Every registered import command by name (after the apps' `imports` modules)."""
+    _discover()
+    return COMMANDS

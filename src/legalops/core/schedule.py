@@ -3,7 +3,9 @@
 django.tasks has no periodic scheduling, so jobs are declared here with a period, and each due
 (job, slot) pair is claimed by inserting a `ScheduledRun` row: the unique constraint makes the
 claim atomic across several workers, on SQLite and PostgreSQL alike. Apps register their jobs
-(accrual reminders, approval escalation, budget alerts, scheduled reports) with `@periodic`.
+(accrual reminders, approval escalation, budget alerts, scheduled reports) with `@periodic` in
+their `tasks` module; `jobs()` imports those modules on first use, so that only the worker (and
+whoever lists the jobs) pays for importing them, not every command's start-up.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from legalops.core.models import ScheduledRun
 
@@ -51,6 +55,17 @@ def periodic(
     return register
 
 
+@cache
+def _discover() -> None:
+    autodiscover_modules("tasks")
+
+
+def jobs() -> dict[str, PeriodicJob]:
+    """Every app's periodic jobs by name, in INSTALLED_APPS order."""
+    _discover()
+    return REGISTRY
+
+
 def claim(job: PeriodicJob, now: datetime.datetime) -> ScheduledRun | None:
     try:
         with transaction.atomic():
@@ -63,7 +78,7 @@ def run_due(now: datetime.datetime | None = None) -> list[ScheduledRun]:
     """Runs every job whose current slot has not run yet. Safe to call as often as you like."""
     now = now or timezone.now()
     runs = []
-    for job in REGISTRY.values():
+    for job in jobs().values():
         run = claim(job, now)
         if run is not None:
             runs.append(_execute(job, run))

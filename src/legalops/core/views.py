@@ -84,7 +84,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["kind"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(k, k) for k in imports.REGISTRY]
+        field.choices = [(k, k) for k in imports.importers()]
 
 
 @capability_required(Capability.IMPORT_DATA)
@@ -109,7 +109,7 @@ def import_view(request: AuthedRequest) -> HttpResponse:
     context = {
         "form": form,
         "result": result,
-        "importers": imports.REGISTRY.values(),
+        "importers": imports.importers().values(),
         "active": "admin",
     }
     return render(request, "core/import.html", context)
@@ -117,8 +117,8 @@ def import_view(request: AuthedRequest) -> HttpResponse:
 
 @capability_required(Capability.IMPORT_DATA)
 def import_template_view(request: AuthedRequest, kind: str) -> HttpResponse:
-    if kind not in imports.REGISTRY:
+    if kind not in imports.importers():
         raise Http404
-    response = HttpResponse(imports.REGISTRY[kind].template(), content_type="text/csv")
+    response = HttpResponse(imports.importers()[kind].template(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
     return response

@@ -12,7 +12,9 @@ Public API (stable; see docs/ledes.md):
 Nothing here imports Django.
 """
 
-from legalops.ledes.api import LedesStream, parse, stream, validate, validate_file
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from legalops.ledes.codes import (
     Classification,
     Code,
@@ -35,25 +37,44 @@ from legalops.ledes.formats import (
     FORMAT_XML22,
     normalize_format,
 )
-from legalops.ledes.model import (
-    Invoice,
-    Issue,
-    LineItem,
-    Matter,
-    ParseResult,
-    Party,
-    Tax,
-    Timekeeper,
-)
+
+if TYPE_CHECKING:
+    from legalops.ledes.api import LedesStream, parse, stream, validate, validate_file
+    from legalops.ledes.conversion import ConversionError, convert, write
+    from legalops.ledes.model import (
+        Invoice,
+        Issue,
+        LineItem,
+        Matter,
+        ParseResult,
+        Party,
+        Tax,
+        Timekeeper,
+    )
+
+# The parser, the records and the writers load on first use: the platform imports this package
+# for its code sets (UTBMS phases, currencies' minor units) in every process, `legalops kpi`
+# included, and `legalops ledes validate` should not pay for the writers.
+_LAZY = {
+    **dict.fromkeys(("LedesStream", "parse", "stream", "validate", "validate_file"), "api"),
+    **dict.fromkeys(("ConversionError", "convert", "write"), "conversion"),
+    **dict.fromkeys(
+        ("Invoice", "Issue", "LineItem", "Matter", "ParseResult", "Party", "Tax", "Timekeeper"),
+        "model",
+    ),
+}
 
 
 def __getattr__(name: str) -> object:
-    # The writers load lazily: `legalops ledes validate` should not pay for them at start-up.
-    if name in ("write", "convert", "ConversionError"):
-        from legalops.ledes import conversion
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"legalops.ledes.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
 
-        return getattr(conversion, name)
-    raise AttributeError(name)
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [

@@ -186,7 +186,10 @@ class TextScanner:
         numbers: set[str] = set()
         start = end = ""
         building = False
-        prefix, rest = "\0", ()  # the current invoice's leading fields (see PREFIX_FIELDS)
+        # The current invoice's leading fields (see PREFIX_FIELDS); `rest` is what the layout's
+        # itemgetter returns: a tuple, or a single string when there is one such column.
+        prefix = "\0"
+        rest: object = ()
         records = 0
         for line in lines:
             lineno += 1

@@ -5,7 +5,5 @@ class PayablesConfig(AppConfig):
     name = "legalops.payables"
     label = "payables"
     verbose_name = "Accounts payable"
-
-    def ready(self) -> None:
-        # `legalops import payments FILE` (and the web import page) come from the registry.
-        from legalops.payables import imports  # noqa: F401
+    # `legalops import payments FILE` (and the web import page) find the importer in
+    # imports.py on first use (see core).

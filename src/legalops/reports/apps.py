@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Insight"
 
     def ready(self) -> None:
-        # The KPI modules register their definitions in the registry when imported, and the
-        # monthly report-pack job registers itself with the periodic schedule.
-        from legalops.reports import kpis, tasks  # noqa: F401
+        # The KPI modules register their definitions in the registry when imported. The
+        # monthly report-pack job (tasks.py) registers on first use of the schedule.
+        from legalops.reports import kpis  # noqa: F401

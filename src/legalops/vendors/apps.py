@@ -5,7 +5,4 @@ class VendorsConfig(AppConfig):
     name = "legalops.vendors"
     label = "vendors"
     verbose_name = "Law firms and vendors"
-
-    def ready(self) -> None:
-        # The firm, timekeeper and rate importers register themselves on import.
-        from legalops.vendors import imports  # noqa: F401
+    # The firm, timekeeper and rate importers (imports.py) register on first use (see core).

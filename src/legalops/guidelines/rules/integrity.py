@@ -121,9 +121,9 @@ class MatterClosed(Rule):
 
     def skip_reason(self, run: Run) -> str | None:
         matter = run.context.matter
-        return (
-            None if matter and matter.closed else "no matter close date offline (needs matter data)"
-        )
+        if matter is None:
+            return "no matter data offline (needs the matter's close date)"
+        return None if matter.closed else "the matter has no close date (it is open)"
 
     def check(self, run: Run, settings: RuleSettings) -> Iterator[Finding]:
         assert run.context.matter is not None and run.context.matter.closed is not None

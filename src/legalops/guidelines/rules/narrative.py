@@ -312,5 +312,5 @@ def rate_origin_entry(rate: Decimal, currency: str, effective: object, source_li
 
 class LuxuryTravel(NarrativeRule):
     id = "luxury-travel"
-    kinds = (EXPENSE,)
+    kinds: tuple[str, ...] = (EXPENSE,)
     label = "luxury travel or entertainment expense"

@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
-        for kind, importer in imports.REGISTRY.items():
+        for kind, importer in imports.importers().items():
             sub = kinds.add_parser(kind, help=importer.description)
             sub.add_argument("file", metavar="FILE", help="CSV (UTF-8) or .xlsx (first sheet)")
             sub.add_argument(
@@ -31,13 +31,13 @@ class Command(BaseCommand):
                 help="create the firms, timekeepers and matters the file names but we lack",
             )
             sub.add_argument("--dry-run", action="store_true", help="check and report only")
-        for name, spec in imports.COMMANDS.items():
+        for name, spec in imports.commands().items():
             spec.add_arguments(kinds.add_parser(name, help=spec.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
-        if kind in imports.COMMANDS:
-            code = imports.COMMANDS[kind].run(options, self.stdout, self.stderr)
+        if kind in imports.commands():
+            code = imports.commands()[kind].run(options, self.stdout, self.stderr)
         else:
             code = self._table(kind, options)
         if code:

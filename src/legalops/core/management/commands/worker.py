@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
-            for job in schedule.REGISTRY.values():
+            for job in schedule.jobs().values():
                 self.stdout.write(f"{job.name:<28} {job.period:<8} {job.description}")
             return
         if options["once"]:
