@@ -29,7 +29,9 @@ from legalops.appeals.models import Appeal
 from legalops.invoices.hooks import SPENT_STATES
 from legalops.invoices.models import OPEN_STATES, Invoice
 from legalops.matters.models import Matter, MatterFirm
+from legalops.reports.cycle_counts import SPANS, Span, Spread, tenths
 from legalops.reports.kpis_common import (
+    firm_level,
     group_key,
     in_days,
     invoice_sums,
@@ -39,9 +41,10 @@ from legalops.reports.kpis_common import (
     value_at_ranks,
     with_total,
 )
-from legalops.reports.models import InvoiceCycle
+from legalops.reports.models import InvoiceCycle, InvoiceCycleMonth
 from legalops.reports.registry import (
     ROLLUP_DIMENSIONS,
+    Filters,
     Key,
     Query,
     Value,
@@ -50,6 +53,7 @@ from legalops.reports.registry import (
 from legalops.reports.rollups import Converter
 from legalops.reports.selectors import (
     DIMENSION_FIELDS,
+    month_bounds,
     report_matter_scope,
     reporting_currency,
     scoped,
@@ -82,17 +86,6 @@ def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> A
     return queryset.values(*fields).iterator(chunk_size=5000)
 
 
-SECONDS = 86400
-# Each span of an `InvoiceCycle` row: the date the period bounds, the date that places it in
-# a month (when the span ends), and which rows have it.
-_SPANS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "approval_seconds": ("decided_on", "decided_month", {"approved": True}),
-    "review_seconds": ("decided_on", "submitted_month", {"approved": True}),
-    "approval_stage_seconds": ("decided_on", "decided_month", {"approved": True}),
-    "payment_days": ("paid_on", "paid_month", {}),
-}
-
-
 Ranked = dict[Key, tuple[int, dict[int, int]]]
 
 
@@ -101,27 +94,35 @@ def _ranked(query: Query, span: str) -> Ranked:
     the 90th percentile read (`kpis_common.ranks`), ranked by the database. Spans read from
     the same rows and grouped by the same column are ranked by one query."""
     share = _sharing(query, span)
-    spans = tuple(s for s in _SPANS if _sharing(query, s) == share)
+    spans = tuple(s for s in SPANS if _sharing(query, s) == share)
     ranked = query.cached(("ranked", share, query.group), lambda: _rank(query, spans))
     return ranked.get(span, {})
 
 
 def _sharing(query: Query, span: str) -> tuple[Any, ...]:
-    period_field, month_field, only = _SPANS[span]
-    return (period_field, month_field if query.group == "month" else "", tuple(only.items()))
+    found = SPANS[span]
+    month_field = found.trend_field if query.group == "month" else ""
+    return (found.date_field, month_field, found.approved_only)
+
+
+def _only(span: Span) -> dict[str, Any]:
+    return {"approved": True} if span.approved_only else {}
 
 
 def _rank(query: Query, spans: tuple[str, ...]) -> dict[str, Ranked]:
     """A window numbers the rows of each group in order of each span (no value last) and
     only the rows at a rank some percentile reads come back: a few per group instead of
     every invoice."""
-    period_field, month_field, only = _SPANS[spans[0]]
+    first = SPANS[spans[0]]
     rows = scoped(
-        InvoiceCycle.objects.filter(**only), query.user, query.filters, date_field=period_field
+        InvoiceCycle.objects.filter(**_only(first)),
+        query.user,
+        query.filters,
+        date_field=first.date_field,
     )
     group: Any = None
     if query.group == "month":
-        group = F(month_field)
+        group = F(first.trend_field)
     elif query.group:
         group = F(DIMENSION_FIELDS[query.group])
     partition: Any = [group] if group is not None else None
@@ -179,12 +180,110 @@ def _month_or_key(value: Any, query: Query) -> Key:
     return group_key(value)
 
 
+# --- cycle-time percentiles from the monthly counts ---------------------------------------------
+
+Spreads = dict[str, dict[Key, Spread]]
+
+
+def _counted(query: Query) -> Spreads | None:
+    """Per span, the values of each group (None: all, or by month) as `InvoiceCycleMonth`
+    counts them (`reports.cycle_counts`), or None when the counts cannot answer: a firm or
+    matter attribute filtered or split, or a user who sees only some matters (the database
+    ranks those, `_rank`)."""
+    if query.group not in (None, "month") or not firm_level(query) or query.filters.firm_ids:
+        return None
+    by_month: Spreads = query.cached(("cycle_counts", "month"), lambda: _spreads(query.filters))
+    if query.group == "month":
+        return {span: {k: v for k, v in g.items() if k is not None} for span, g in by_month.items()}
+
+    def total() -> Spreads:
+        out: Spreads = {}
+        for span, groups in by_month.items():
+            whole = out[span] = {None: Spread()}
+            for spread in groups.values():
+                for tenth, (count, low, high) in spread.tenths.items():
+                    whole[None].add(tenth, count, low, high)
+        return {span: {k: v for k, v in g.items() if v.tenths} for span, g in out.items()}
+
+    return query.cached(("cycle_counts", None), total)
+
+
+def _spreads(filters: Filters) -> Spreads:
+    """The spans' values per trend month: the counts of the period's whole months, and the
+    `InvoiceCycle` rows of a partial first or last month."""
+    out: Spreads = {span: {} for span in SPANS}
+    first, last = _whole_months(filters)
+    if first is None or last is None or first <= last:
+        counts = InvoiceCycleMonth.objects.all()
+        if first is not None:
+            counts = counts.filter(month__gte=first)
+        if last is not None:
+            counts = counts.filter(month__lte=last)
+        fields = ("span", "trend_month", "tenths", "count", "low", "high")
+        for span, trend, tenth, count, low, high in counts.values_list(*fields):
+            out[span].setdefault(trend, Spread()).add(tenth, count, low, high)
+    for date_field in {span.date_field for span in SPANS.values()}:
+        spans = [span for span in SPANS.values() if span.date_field == date_field]
+        partial = _partial_months(filters, date_field)
+        if partial is None:
+            continue
+        rows = InvoiceCycle.objects.filter(partial, **_only(spans[0]))
+        columns = {f for span in spans for f in (span.column, span.trend_field)}
+        for row in rows.values(*columns):
+            for span in spans:
+                value = row[span.column]
+                if value is not None:
+                    spread = out[span.column].setdefault(row[span.trend_field], Spread())
+                    spread.add(tenths(value, span.per_day), 1, value, value)
+    return out
+
+
+def _whole_months(filters: Filters) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first days of the period's first and last whole month (None: unbounded)."""
+    first = last = None
+    if filters.date_from:
+        start = filters.date_from
+        first = start if start.day == 1 else month_bounds(start)[1] + datetime.timedelta(days=1)
+    if filters.date_to:
+        end = filters.date_to
+        whole = month_bounds(end)[1] == end
+        last = end.replace(day=1) if whole else (end.replace(day=1) - _ONE_DAY).replace(day=1)
+    return first, last
+
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _partial_months(filters: Filters, date_field: str) -> Q | None:
+    """The days of the period in its partial first and last month, if any."""
+    start, end = filters.date_from, filters.date_to
+    ranges = []
+    if start and start.day != 1:
+        ranges.append((start, month_bounds(start)[1]))
+    if end and month_bounds(end)[1] != end:
+        ranges.append((end.replace(day=1), end))
+    if not ranges:
+        return None
+    days = Q()
+    for low, high in ranges:
+        low, high = max(low, start or low), min(high, end or high)
+        days |= Q(**{f"{date_field}__gte": low, f"{date_field}__lte": high})
+    return days
+
+
 def _percentile_of(span: str, fraction: Decimal) -> Any:
     if fraction not in (MEDIAN, P90):
         raise ValueError(f"{span}: only the median and the 90th percentile are ranked")
-    per_day = 1 if span == "payment_days" else SECONDS
+    per_day = SPANS[span].per_day
 
     def compute(query: Query) -> dict[Key, Value]:
+        spreads = _counted(query)
+        if spreads is not None:
+            counted: dict[Key, Value] = {
+                key: in_days(value_at_ranks(spread.count, fraction, spread.at), per_day)
+                for key, spread in spreads[span].items()
+            }
+            return with_total(query, counted, None)
         ranked = query.cached(("ranked", span, query.group), lambda: _ranked(query, span))
         values: dict[Key, Value] = {
             key: in_days(value_at_ranks(n, fraction, by.__getitem__), per_day)
