@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Window,
 )
 from django.db.models import Value as SqlValue
@@ -301,40 +302,63 @@ def _as_of(query: Query) -> datetime.date:
     return query.filters.date_to or timezone.localdate()
 
 
-def _pending(query: Query) -> list[dict[str, Any]]:
-    """Invoices still open on the as-of date (the period's end, else today), received on or
-    before it; the period's start does not apply."""
+# The ages `_aging` counts (days before the as-of date; -1: every pending invoice).
+_AGES = (-1, 30, 60, 90)
 
-    def compute() -> list[dict[str, Any]]:
+
+def _pending(query: Query) -> dict[Key, dict[str, int]]:
+    """Per group, the invoices still open on the as-of date (the period's end, else today),
+    received on or before it (the period's start does not apply): how many were received more
+    than each of `_AGES` days before it ("over_0".."over_3") and their billed amount in the
+    reporting currency ("value"). Counted and summed by the database; only invoices in another
+    currency come back one by one, each converted with its own date's rate."""
+
+    def compute() -> dict[Key, dict[str, int]]:
+        as_of = _as_of(query)
         undated = dataclasses.replace(query.filters, date_from=None, date_to=None)
         invoices = scoped(
-            Invoice.objects.filter(state__in=OPEN_STATES, received_on__lte=_as_of(query)),
+            Invoice.objects.filter(state__in=OPEN_STATES, received_on__lte=as_of),
             query.user,
             undated,
             date_field="received_on",
         )
-        fields = ["received_on", "billed_minor", "currency", "invoice_date"]
-        return list(_grouped_rows(invoices, query, fields))
+        fields: list[str] = []
+        if query.group:
+            invoices = invoices.annotate(group=F(DIMENSION_FIELDS[query.group]))
+            fields = ["group"]
+        converter = Converter(reporting_currency())
+        own = Q(currency=converter.target)
+        sums = {
+            f"over_{i}": Count("pk", filter=Q(received_on__lt=as_of - datetime.timedelta(days)))
+            for i, days in enumerate(_AGES)
+        }
+        rows = (
+            list(invoices.values(*fields).annotate(**sums, value=Sum("billed_minor", filter=own)))
+            if fields
+            else [invoices.aggregate(**sums, value=Sum("billed_minor", filter=own))]
+        )
+        out: dict[Key, dict[str, int]] = {}
+        for row in rows:
+            key = group_key(row["group"]) if fields else None
+            out[key] = {name: int(row[name] or 0) for name in (*sums, "value")}
+        others = invoices.exclude(own).values(*fields, "billed_minor", "currency", "invoice_date")
+        for row in others:
+            amount = converter.convert(row["billed_minor"], row["currency"], row["invoice_date"])
+            out[group_key(row["group"]) if fields else None]["value"] += amount or 0
+        return out
 
     return query.cached(("pending", query.group), compute)
 
 
 def _aging(query: Query, older_than: int) -> dict[Key, Value]:
-    as_of = _as_of(query)
-    counts: dict[Key, int] = defaultdict(int)
-    for row in _pending(query):
-        key = _key(row, query, "received_on")
-        counts[key] += 1 if (as_of - row["received_on"]).days > older_than else 0
-    return with_total(query, dict(counts), 0)
+    name = f"over_{_AGES.index(older_than)}"
+    counts: dict[Key, Value] = {key: sums[name] for key, sums in _pending(query).items()}
+    return with_total(query, counts, 0)
 
 
 def pending_value(query: Query) -> dict[Key, Value]:
-    converter = Converter(reporting_currency())
-    totals: dict[Key, int] = defaultdict(int)
-    for row in _pending(query):
-        amount = converter.convert(row["billed_minor"], row["currency"], row["invoice_date"])
-        totals[_key(row, query, "received_on")] += amount or 0
-    return with_total(query, dict(totals), 0)
+    values: dict[Key, Value] = {key: sums["value"] for key, sums in _pending(query).items()}
+    return with_total(query, values, 0)
 
 
 # --- appeals and first-pass acceptance -------------------------------------------------------
