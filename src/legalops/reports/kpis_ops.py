@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,8 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -193,25 +196,16 @@ def _counted(query: Query) -> Spreads | None:
     ranks those, `_rank`)."""
     if query.group not in (None, "month") or not firm_level(query) or query.filters.firm_ids:
         return None
-    by_month: Spreads = query.cached(("cycle_counts", "month"), lambda: _spreads(query.filters))
-    if query.group == "month":
-        return {span: {k: v for k, v in g.items() if k is not None} for span, g in by_month.items()}
-
-    def total() -> Spreads:
-        out: Spreads = {}
-        for span, groups in by_month.items():
-            whole = out[span] = {None: Spread()}
-            for spread in groups.values():
-                for tenth, (count, low, high) in spread.tenths.items():
-                    whole[None].add(tenth, count, low, high)
-        return {span: {k: v for k, v in g.items() if v.tenths} for span, g in out.items()}
-
-    return query.cached(("cycle_counts", None), total)
+    by_month = query.group == "month"
+    return query.cached(
+        ("cycle_counts", query.group), lambda: _spreads(query.filters, by_month=by_month)
+    )
 
 
-def _spreads(filters: Filters) -> Spreads:
-    """The spans' values per trend month: the counts of the period's whole months, and the
-    `InvoiceCycle` rows of a partial first or last month."""
+def _spreads(filters: Filters, *, by_month: bool) -> Spreads:
+    """The spans' values, per trend month or all together (None): the counts of the period's
+    whole months (summed by the database for the total), and the `InvoiceCycle` rows of a
+    partial first or last month. A span without a month is left out of the months."""
     out: Spreads = {span: {} for span in SPANS}
     first, last = _whole_months(filters)
     if first is None or last is None or first <= last:
@@ -220,9 +214,15 @@ def _spreads(filters: Filters) -> Spreads:
             counts = counts.filter(month__gte=first)
         if last is not None:
             counts = counts.filter(month__lte=last)
-        fields = ("span", "trend_month", "tenths", "count", "low", "high")
-        for span, trend, tenth, count, low, high in counts.values_list(*fields):
-            out[span].setdefault(trend, Spread()).add(tenth, count, low, high)
+        found: Iterable[tuple[Any, ...]]
+        if by_month:
+            found = counts.values_list("span", "trend_month", "tenths", "count", "low", "high")
+        else:
+            total = {"n": Sum("count"), "lo": Min("low"), "hi": Max("high")}
+            summed = counts.values("span", "tenths").annotate(**total).order_by()
+            found = ((n, None, *rest) for n, *rest in summed.values_list("span", "tenths", *total))
+        for name, trend, tenth, count, low, high in found:
+            out[name].setdefault(trend, Spread()).add(tenth, count, low, high)
     for date_field in {span.date_field for span in SPANS.values()}:
         spans = [span for span in SPANS.values() if span.date_field == date_field]
         partial = _partial_months(filters, date_field)
@@ -234,8 +234,12 @@ def _spreads(filters: Filters) -> Spreads:
             for span in spans:
                 value = row[span.column]
                 if value is not None:
-                    spread = out[span.column].setdefault(row[span.trend_field], Spread())
+                    key = row[span.trend_field] if by_month else None
+                    spread = out[span.column].setdefault(key, Spread())
                     spread.add(tenths(value, span.per_day), 1, value, value)
+    if by_month:
+        for groups in out.values():
+            groups.pop(None, None)
     return out
 
 
