@@ -315,7 +315,17 @@ def _pending(query: Query) -> dict[Key, dict[str, int]]:
     received on or before it (the period's start does not apply): how many were received more
     than each of `_AGES` days before it ("over_0".."over_3") and their billed amount in the
     reporting currency ("value"). Counted and summed by the database; only invoices in another
-    currency come back one by one, each converted with its own date's rate."""
+    currency come back one by one, each converted with its own date's rate. The total is the
+    firms' sum (an invoice has one firm), which the page's queues by firm read too."""
+    if query.group is None:
+        by_firm = _pending(dataclasses.replace(query, group="firm"))
+        total: dict[str, int] = defaultdict(int)
+        for sums in by_firm.values():
+            for name, value in sums.items():
+                total[name] += value
+        return {None: dict(total)} if total else {}
+
+    group = query.group
 
     def compute() -> dict[Key, dict[str, int]]:
         as_of = _as_of(query)
@@ -326,32 +336,25 @@ def _pending(query: Query) -> dict[Key, dict[str, int]]:
             undated,
             date_field="received_on",
         )
-        fields: list[str] = []
-        if query.group:
-            invoices = invoices.annotate(group=F(DIMENSION_FIELDS[query.group]))
-            fields = ["group"]
+        invoices = invoices.annotate(group=F(DIMENSION_FIELDS[group]))
         converter = Converter(reporting_currency())
         own = Q(currency=converter.target)
         sums = {
             f"over_{i}": Count("pk", filter=Q(received_on__lt=as_of - datetime.timedelta(days)))
             for i, days in enumerate(_AGES)
         }
-        rows = (
-            list(invoices.values(*fields).annotate(**sums, value=Sum("billed_minor", filter=own)))
-            if fields
-            else [invoices.aggregate(**sums, value=Sum("billed_minor", filter=own))]
-        )
-        out: dict[Key, dict[str, int]] = {}
-        for row in rows:
-            key = group_key(row["group"]) if fields else None
-            out[key] = {name: int(row[name] or 0) for name in (*sums, "value")}
-        others = invoices.exclude(own).values(*fields, "billed_minor", "currency", "invoice_date")
+        rows: Any = invoices.values("group").annotate(**sums, value=Sum("billed_minor", filter=own))
+        out: dict[Key, dict[str, int]] = {
+            group_key(row["group"]): {name: int(row[name] or 0) for name in (*sums, "value")}
+            for row in rows.order_by()
+        }
+        others = invoices.exclude(own).values("group", "billed_minor", "currency", "invoice_date")
         for row in others:
             amount = converter.convert(row["billed_minor"], row["currency"], row["invoice_date"])
-            out[group_key(row["group"]) if fields else None]["value"] += amount or 0
+            out[group_key(row["group"])]["value"] += amount or 0
         return out
 
-    return query.cached(("pending", query.group), compute)
+    return query.cached(("pending", group), compute)
 
 
 def _aging(query: Query, older_than: int) -> dict[Key, Value]:
