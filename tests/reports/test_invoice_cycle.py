@@ -21,6 +21,8 @@ from tests.reports.test_rollups import clear_hold
 from legalops.invoices import services
 from legalops.invoices.rulebook import guidelines_load
 from legalops.reports import kpis_ops
+from legalops.reports.cycle_counts import tenths
+from legalops.reports.kpis_common import in_days
 from legalops.reports.models import InvoiceCycle, InvoiceCycleMonth
 from legalops.reports.registry import Filters, kpi_by, kpi_values
 from legalops.reports.rollups import rebuild
@@ -301,3 +303,12 @@ def test_the_monthly_counts_give_what_the_database_ranks(
     assert any(value is not None for value in counted[0])
     monkeypatch.setattr(kpis_ops, "_counted", lambda query: None)
     assert counted == values()
+
+
+def test_tenths_round_as_the_kpis_do() -> None:
+    # every value around the half-way points of the tenths (4,320 s; half a day), both signs
+    seconds = [t * 4320 + d for t in range(-60, 60) for d in (-1, 0, 1)] + list(range(-999, 999))
+    for value in seconds:
+        assert tenths(value, DAY) == in_days(Decimal(value), DAY) * 10, value
+    for value in range(-400, 400):
+        assert tenths(value, 1) == in_days(Decimal(value), 1) * 10, value

@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from legalops.reports.kpis_common import in_days
 from legalops.reports.models import InvoiceCycle, InvoiceCycleMonth
+from legalops.reports.selectors import month_bounds
 
 DAY = 86400  # seconds
 
@@ -55,9 +54,10 @@ SPANS = {
 
 
 def tenths(value: int, per_day: int) -> int:
-    rounded = in_days(Decimal(value), per_day)
-    assert rounded is not None
-    return int(rounded * 10)
+    """`kpis_common.in_days(value, per_day)` x 10, in integers (a touch recounts thousands):
+    half a tenth is per_day / 20, and half up rounds away from zero."""
+    magnitude = (20 * abs(value) + per_day) // (2 * per_day)
+    return magnitude if value >= 0 else -magnitude
 
 
 @dataclass
@@ -118,7 +118,13 @@ def recount(months: Iterable[datetime.date] | None) -> int:
     rows = InvoiceCycle.objects.all()
     counts = InvoiceCycleMonth.objects.all()
     if wanted is not None:
-        rows = rows.filter(Q(approved=True, decided_month__in=wanted) | Q(paid_month__in=wanted))
+        # By the dates (indexed), not their months: a touch recounts a month or two.
+        decided, paid = Q(), Q()
+        for month in wanted:
+            days = (month, month_bounds(month)[1])
+            decided |= Q(decided_on__range=days)
+            paid |= Q(paid_on__range=days)
+        rows = rows.filter(Q(decided, approved=True) | paid)
         counts = counts.filter(month__in=wanted)
     counts.delete()
     found: dict[tuple[Any, ...], list[int]] = {}

@@ -195,7 +195,10 @@ class InvoiceCycle(models.Model):
     payment_days = models.IntegerField(null=True, help_text="Receipt date to payment date.")
 
     class Meta:
-        indexes = [models.Index(fields=["decided_on", "firm"], name="invoice_cycle_idx")]
+        indexes = [
+            models.Index(fields=["decided_on", "firm"], name="invoice_cycle_idx"),
+            models.Index(fields=["paid_on"], name="invoice_cycle_paid_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"invoice {self.invoice_id} decided {self.decided_on}"

@@ -92,5 +92,9 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddIndex(
+            model_name="invoicecycle",
+            index=models.Index(fields=["paid_on"], name="invoice_cycle_paid_idx"),
+        ),
         migrations.RunPython(count_existing_cycles, migrations.RunPython.noop),
     ]
