@@ -5,18 +5,25 @@ applied (values by hand, on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import datetime
+import importlib
+import random
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from tests.invoices.spend_fixtures import GUIDELINES, flagged_file
 from tests.reports.dataset import D, at, invoice, moved
 from tests.reports.test_rollups import clear_hold
 
 from legalops.invoices import services
 from legalops.invoices.rulebook import guidelines_load
-from legalops.reports.models import InvoiceCycle
+from legalops.reports import kpis_ops
+from legalops.reports.cycle_counts import tenths
+from legalops.reports.kpis_common import in_days
+from legalops.reports.models import InvoiceCycle, InvoiceCycleMonth
 from legalops.reports.registry import Filters, kpi_by, kpi_values
 from legalops.reports.rollups import rebuild
 
@@ -41,6 +48,13 @@ def cycles() -> dict[str, tuple[Any, ...]]:
         )
         for row in InvoiceCycle.objects.filter(approved=True).select_related("invoice")
     }
+
+
+def counts() -> list[tuple[Any, ...]]:
+    return sorted(InvoiceCycleMonth.objects.values_list(*COUNT_FIELDS))
+
+
+COUNT_FIELDS = ("month", "trend_month", "span", "tenths", "count", "low", "high")
 
 
 def first_passes() -> dict[str, bool | None]:
@@ -228,3 +242,73 @@ def test_time_to_payment(book: Any, admin: Any, firm_a: Any) -> None:
     assert kpi_values(admin, Q1)[payment] == Decimal("15.0")  # paid in March: 10 and 20
     by_month = {r.key: r.value for r in kpi_by(admin, Filters(), payment, "month")}
     assert by_month == {D(2026, 3, 1): Decimal("15.0"), D(2026, 4, 1): Decimal("35.0")}
+
+
+def test_the_monthly_counts_give_what_the_database_ranks(
+    book: Any, admin: Any, firm_a: Any, firm_b: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`InvoiceCycleMonth` (counts per tenth of a day) against ranking every row: the same
+    values for whole and partial months, ungrouped and by month. The spans sit on and next to
+    the tenths' half-way points (4,320 s), with ties, so that even counts' medians fall
+    between two tenths and on a half tenth."""
+    rng = random.Random(7)
+    for n in range(90):
+        day = D(2026, 1, 1) + datetime.timedelta(days=rng.randrange(110))
+        received = at(day) + datetime.timedelta(seconds=rng.choice((0, 1, 4319, 4320, 4321)))
+        decided = received + datetime.timedelta(
+            seconds=4320 * rng.randrange(1, 40) + rng.choice((-1, 0, 0, 1, 2880))
+        )
+        paid = decided.date() + datetime.timedelta(days=rng.randrange(0, 45))
+        made = invoice(
+            firm=rng.choice((firm_a, firm_b)),
+            matter=book[rng.choice(("m1", "m2"))],
+            number=f"R{n}",
+            day=day,
+            state="paid" if n % 3 else "approved",
+            received_at=received,
+            decided_at=decided,
+            paid_on=paid if n % 3 else None,
+            lines=[{"billed": 10000}],
+        )
+        if n % 4:
+            sent = received + (decided - received) * rng.choice((1, 2, 3)) / 4
+            moved(made, "pending_approval", sent)
+    rebuild()
+    # The migration that adds the counts counts the cycle rows already there the same way.
+    rebuilt = counts()
+    InvoiceCycleMonth.objects.all().delete()
+    migration = importlib.import_module("legalops.reports.migrations.0004_invoice_cycle_month")
+    migration.count_existing_cycles(django_apps, None)
+    assert counts() == rebuilt
+    periods = [
+        Filters(),
+        Q1,
+        Filters(date_from=D(2026, 1, 15), date_to=D(2026, 3, 10)),
+        Filters(date_from=D(2026, 2, 3), date_to=D(2026, 2, 20)),
+        Filters(date_from=D(2026, 2, 10)),
+        Filters(date_to=D(2026, 3, 30)),
+        Filters(date_from=D(2026, 1, 31), date_to=D(2026, 2, 1)),
+    ]
+    kpis = (*CYCLE_KPIS, "invoice_to_payment_days_median")
+
+    def values() -> list[Any]:
+        out: list[Any] = []
+        for filters in periods:
+            every = kpi_values(admin, filters)
+            out.append([every[k] for k in kpis])
+            out.extend(kpi_by(admin, filters, k, "month") for k in kpis)
+        return out
+
+    counted = values()
+    assert any(value is not None for value in counted[0])
+    monkeypatch.setattr(kpis_ops, "_counted", lambda query: None)
+    assert counted == values()
+
+
+def test_tenths_round_as_the_kpis_do() -> None:
+    # every value around the half-way points of the tenths (4,320 s; half a day), both signs
+    seconds = [t * 4320 + d for t in range(-60, 60) for d in (-1, 0, 1)] + list(range(-999, 999))
+    for value in seconds:
+        assert tenths(value, DAY) == in_days(Decimal(value), DAY) * 10, value
+    for value in range(-400, 400):
+        assert tenths(value, 1) == in_days(Decimal(value), 1) * 10, value

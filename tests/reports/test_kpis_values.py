@@ -9,7 +9,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from tests.reports.dataset import D, approved_budget
+from tests.reports.dataset import D, approved_budget, invoice
 
 from legalops.organization.selectors import company_get
 from legalops.reports.kpis_report import kpi_report
@@ -74,6 +74,41 @@ def test_cycle_times_and_aging(book: Any, admin: Any) -> None:
         0,
     )
     assert v["pending_value"] == 50000
+
+
+def test_aging_by_firm_converts_each_pending_invoice(
+    book: Any, admin: Any, firm_a: Any, firm_b: Any
+) -> None:
+    # Firm B: two EUR invoices in review, received 02-28 (31 days before 03-31) and 03-01
+    # (30 days: not over 30), converted at February's 1.2 with their own date: 100.01 EUR ->
+    # 120.012 -> 120.01 USD each, not 240.024 -> 240.02 converted together.
+    for number, day in (("E1", D(2026, 2, 28)), ("E2", D(2026, 3, 1))):
+        invoice(
+            firm=firm_b,
+            matter=book["m2"],
+            number=number,
+            day=day,
+            state="in_review",
+            currency="EUR",
+            lines=[{"billed": 10001}],
+        )
+    ages = ("pending_invoices", "pending_over_30_days", "pending_over_60_days", "pending_value")
+    split = {kpi: {r.label: r.value for r in kpi_by(admin, Q1, kpi, "firm")} for kpi in ages}
+    assert split == {
+        "pending_invoices": {"Hale & Whitmore LLP": 1, "Okafor Brandt LLP": 2},
+        "pending_over_30_days": {"Hale & Whitmore LLP": 1, "Okafor Brandt LLP": 1},
+        "pending_over_60_days": {"Hale & Whitmore LLP": 0, "Okafor Brandt LLP": 0},
+        "pending_value": {"Hale & Whitmore LLP": 50000, "Okafor Brandt LLP": 24002},
+    }
+    v = kpi_values(admin, Q1)
+    assert (v["pending_invoices"], v["pending_over_30_days"], v["pending_value"]) == (
+        3,
+        2,
+        74002,
+    )
+    # before E1 arrived only A2 was pending; after the period nothing of it changes
+    early = kpi_values(admin, Filters(date_to=D(2026, 2, 27)))
+    assert (early["pending_invoices"], early["pending_value"]) == (1, 50000)
 
 
 def test_splits_and_series(book: Any, admin: Any, firm_a: Any, firm_b: Any) -> None:

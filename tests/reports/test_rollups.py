@@ -8,15 +8,18 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from tests.invoices.spend_fixtures import GUIDELINES, flagged_file
 
 from legalops.invoices import services
 from legalops.invoices.models import Flag
 from legalops.invoices.rulebook import guidelines_load
+from legalops.payables import services as payables
 from legalops.reports.models import (
     FirmInvoiceMonth,
     FirmStaffingMonth,
     InvoiceCycle,
+    InvoiceCycleMonth,
     InvoiceMonth,
     StaffingMonth,
 )
@@ -30,6 +33,7 @@ def snapshot() -> list[dict[str, Any]]:
             InvoiceMonth,
             StaffingMonth,
             InvoiceCycle,
+            InvoiceCycleMonth,
             FirmInvoiceMonth,
             FirmStaffingMonth,
         )
@@ -81,13 +85,17 @@ def clear_hold(invoice: Any, admin: Any) -> None:
     services.flag_decide(actor=admin, flag=hold, accept=True)
 
 
+def approve(invoice: Any, admin: Any) -> None:
+    clear_hold(invoice, admin)
+    services.invoice_submit_for_approval(actor=admin, invoice=invoice)
+    services.invoice_approve(actor=admin, invoice=invoice)
+
+
 def test_approval_with_reductions_and_rejection(
     invoice: Any, admin: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        clear_hold(invoice, admin)
-        services.invoice_submit_for_approval(actor=admin, invoice=invoice)
-        services.invoice_approve(actor=admin, invoice=invoice)
+        approve(invoice, admin)
     row = InvoiceMonth.objects.get()
     # block billing reduced 50 %: 2000.00 -> 1000.00; approved 2270.00 - 1000.00 = 1270.00
     assert (row.spent_count, row.spent_billed_rc, row.approved_rc) == (1, 227000, 127000)
@@ -151,3 +159,25 @@ def test_rebuild_command_repairs_them_and_is_audited(invoice: Any) -> None:
     assert "rebuilt 1 invoice and 2 staffing rows" in out.getvalue()
     assert snapshot() == expected
     assert AuditEvent.objects.filter(event_type="rollups.rebuilt").count() == 1
+
+
+def test_sending_to_ap_and_payment_keep_the_cycle_counts(
+    invoice: Any, admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(invoice, admin)
+    spans = set(InvoiceCycleMonth.objects.values_list("span", flat=True))
+    assert spans == {"approval_seconds", "review_seconds", "approval_stage_seconds"}
+    with django_capture_on_commit_callbacks(execute=True):
+        payables.ap_batch_create(actor=admin)
+        invoice.refresh_from_db()
+        payables.payment_record(actor=admin, invoice=invoice, paid_on=timezone.localdate())
+    paid = InvoiceCycleMonth.objects.get(span="payment_days")
+    days = (timezone.localdate() - invoice.received_on).days
+    assert (paid.month, paid.count, paid.low, paid.high) == (
+        timezone.localdate().replace(day=1),
+        1,
+        days,
+        days,
+    )
+    assert equals_rebuild()

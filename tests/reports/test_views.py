@@ -253,3 +253,21 @@ def test_a_kpi_without_its_data_is_shown_as_needing_it_not_as_a_number(
     sheets = _workbook(client.get("/insight/firms/export.xlsx", ALL).content)
     figures = {row[0]: row[1] for row in sheets["Key figures"][4:]}
     assert figures[REGISTRY["diverse_relationship_partners"].name] == f"needs data: {tile['needs']}"
+
+
+def test_the_operations_charts_drill_down_to_their_invoices(
+    client: Any, admin: Any, book: Any, firm_a: Any
+) -> None:
+    # BOOK: A1 (firm A, January) approved after 4.5 days, B1 (firm B, February) after 1.0 day,
+    # A2 (firm A, received 02-20) still in review.
+    client.force_login(admin)
+    page = client.get("/insight/operations/", ALL)
+    cycle = {r["cells"][0][0]: r for r in _view(page, "cycle-trend")["rows"]}
+    assert cycle["2026-01"]["cells"][1][0] == "4.5"
+    assert cycle["2026-02"]["cells"][1][0] == "1.0"
+    january = client.get(cycle["2026-01"]["link"])
+    assert [i.invoice_number for i in january.context["page_obj"]] == ["A1"]
+    queue = {r["cells"][0][0]: r for r in _view(page, "queue-by-firm")["rows"]}
+    assert queue["Hale & Whitmore LLP"]["cells"][1][0] == "1"
+    firm = client.get(queue["Hale & Whitmore LLP"]["link"])  # all of firm A's invoices
+    assert [i.invoice_number for i in firm.context["page_obj"]] == ["A3", "A2", "A1"]

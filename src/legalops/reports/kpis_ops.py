@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -16,9 +17,12 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Window,
 )
 from django.db.models import Value as SqlValue
@@ -29,7 +33,9 @@ from legalops.appeals.models import Appeal
 from legalops.invoices.hooks import SPENT_STATES
 from legalops.invoices.models import OPEN_STATES, Invoice
 from legalops.matters.models import Matter, MatterFirm
+from legalops.reports.cycle_counts import SPANS, Span, Spread, tenths
 from legalops.reports.kpis_common import (
+    firm_level,
     group_key,
     in_days,
     invoice_sums,
@@ -39,9 +45,10 @@ from legalops.reports.kpis_common import (
     value_at_ranks,
     with_total,
 )
-from legalops.reports.models import InvoiceCycle
+from legalops.reports.models import InvoiceCycle, InvoiceCycleMonth
 from legalops.reports.registry import (
     ROLLUP_DIMENSIONS,
+    Filters,
     Key,
     Query,
     Value,
@@ -50,6 +57,7 @@ from legalops.reports.registry import (
 from legalops.reports.rollups import Converter
 from legalops.reports.selectors import (
     DIMENSION_FIELDS,
+    month_bounds,
     report_matter_scope,
     reporting_currency,
     scoped,
@@ -82,17 +90,6 @@ def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> A
     return queryset.values(*fields).iterator(chunk_size=5000)
 
 
-SECONDS = 86400
-# Each span of an `InvoiceCycle` row: the date the period bounds, the date that places it in
-# a month (when the span ends), and which rows have it.
-_SPANS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "approval_seconds": ("decided_on", "decided_month", {"approved": True}),
-    "review_seconds": ("decided_on", "submitted_month", {"approved": True}),
-    "approval_stage_seconds": ("decided_on", "decided_month", {"approved": True}),
-    "payment_days": ("paid_on", "paid_month", {}),
-}
-
-
 Ranked = dict[Key, tuple[int, dict[int, int]]]
 
 
@@ -101,27 +98,35 @@ def _ranked(query: Query, span: str) -> Ranked:
     the 90th percentile read (`kpis_common.ranks`), ranked by the database. Spans read from
     the same rows and grouped by the same column are ranked by one query."""
     share = _sharing(query, span)
-    spans = tuple(s for s in _SPANS if _sharing(query, s) == share)
+    spans = tuple(s for s in SPANS if _sharing(query, s) == share)
     ranked = query.cached(("ranked", share, query.group), lambda: _rank(query, spans))
     return ranked.get(span, {})
 
 
 def _sharing(query: Query, span: str) -> tuple[Any, ...]:
-    period_field, month_field, only = _SPANS[span]
-    return (period_field, month_field if query.group == "month" else "", tuple(only.items()))
+    found = SPANS[span]
+    month_field = found.trend_field if query.group == "month" else ""
+    return (found.date_field, month_field, found.approved_only)
+
+
+def _only(span: Span) -> dict[str, Any]:
+    return {"approved": True} if span.approved_only else {}
 
 
 def _rank(query: Query, spans: tuple[str, ...]) -> dict[str, Ranked]:
     """A window numbers the rows of each group in order of each span (no value last) and
     only the rows at a rank some percentile reads come back: a few per group instead of
     every invoice."""
-    period_field, month_field, only = _SPANS[spans[0]]
+    first = SPANS[spans[0]]
     rows = scoped(
-        InvoiceCycle.objects.filter(**only), query.user, query.filters, date_field=period_field
+        InvoiceCycle.objects.filter(**_only(first)),
+        query.user,
+        query.filters,
+        date_field=first.date_field,
     )
     group: Any = None
     if query.group == "month":
-        group = F(month_field)
+        group = F(first.trend_field)
     elif query.group:
         group = F(DIMENSION_FIELDS[query.group])
     partition: Any = [group] if group is not None else None
@@ -179,12 +184,111 @@ def _month_or_key(value: Any, query: Query) -> Key:
     return group_key(value)
 
 
+# --- cycle-time percentiles from the monthly counts ---------------------------------------------
+
+Spreads = dict[str, dict[Key, Spread]]
+
+
+def _counted(query: Query) -> Spreads | None:
+    """Per span, the values of each group (None: all, or by month) as `InvoiceCycleMonth`
+    counts them (`reports.cycle_counts`), or None when the counts cannot answer: a firm or
+    matter attribute filtered or split, or a user who sees only some matters (the database
+    ranks those, `_rank`)."""
+    if query.group not in (None, "month") or not firm_level(query) or query.filters.firm_ids:
+        return None
+    by_month = query.group == "month"
+    return query.cached(
+        ("cycle_counts", query.group), lambda: _spreads(query.filters, by_month=by_month)
+    )
+
+
+def _spreads(filters: Filters, *, by_month: bool) -> Spreads:
+    """The spans' values, per trend month or all together (None): the counts of the period's
+    whole months (summed by the database for the total), and the `InvoiceCycle` rows of a
+    partial first or last month. A span without a month is left out of the months."""
+    out: Spreads = {span: {} for span in SPANS}
+    first, last = _whole_months(filters)
+    if first is None or last is None or first <= last:
+        counts = InvoiceCycleMonth.objects.all()
+        if first is not None:
+            counts = counts.filter(month__gte=first)
+        if last is not None:
+            counts = counts.filter(month__lte=last)
+        found: Iterable[tuple[Any, ...]]
+        if by_month:
+            found = counts.values_list("span", "trend_month", "tenths", "count", "low", "high")
+        else:
+            total = {"n": Sum("count"), "lo": Min("low"), "hi": Max("high")}
+            summed = counts.values("span", "tenths").annotate(**total).order_by()
+            found = ((n, None, *rest) for n, *rest in summed.values_list("span", "tenths", *total))
+        for name, trend, tenth, count, low, high in found:
+            out[name].setdefault(trend, Spread()).add(tenth, count, low, high)
+    for date_field in {span.date_field for span in SPANS.values()}:
+        spans = [span for span in SPANS.values() if span.date_field == date_field]
+        partial = _partial_months(filters, date_field)
+        if partial is None:
+            continue
+        rows = InvoiceCycle.objects.filter(partial, **_only(spans[0]))
+        columns = {f for span in spans for f in (span.column, span.trend_field)}
+        for row in rows.values(*columns):
+            for span in spans:
+                value = row[span.column]
+                if value is not None:
+                    key = row[span.trend_field] if by_month else None
+                    spread = out[span.column].setdefault(key, Spread())
+                    spread.add(tenths(value, span.per_day), 1, value, value)
+    if by_month:
+        for groups in out.values():
+            groups.pop(None, None)
+    return out
+
+
+def _whole_months(filters: Filters) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first days of the period's first and last whole month (None: unbounded)."""
+    first = last = None
+    if filters.date_from:
+        start = filters.date_from
+        first = start if start.day == 1 else month_bounds(start)[1] + datetime.timedelta(days=1)
+    if filters.date_to:
+        end = filters.date_to
+        whole = month_bounds(end)[1] == end
+        last = end.replace(day=1) if whole else (end.replace(day=1) - _ONE_DAY).replace(day=1)
+    return first, last
+
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _partial_months(filters: Filters, date_field: str) -> Q | None:
+    """The days of the period in its partial first and last month, if any."""
+    start, end = filters.date_from, filters.date_to
+    ranges = []
+    if start and start.day != 1:
+        ranges.append((start, month_bounds(start)[1]))
+    if end and month_bounds(end)[1] != end:
+        ranges.append((end.replace(day=1), end))
+    if not ranges:
+        return None
+    days = Q()
+    for low, high in ranges:
+        low, high = max(low, start or low), min(high, end or high)
+        days |= Q(**{f"{date_field}__gte": low, f"{date_field}__lte": high})
+    return days
+
+
 def _percentile_of(span: str, fraction: Decimal) -> Any:
     if fraction not in (MEDIAN, P90):
         raise ValueError(f"{span}: only the median and the 90th percentile are ranked")
-    per_day = 1 if span == "payment_days" else SECONDS
+    per_day = SPANS[span].per_day
 
     def compute(query: Query) -> dict[Key, Value]:
+        spreads = _counted(query)
+        if spreads is not None:
+            counted: dict[Key, Value] = {
+                key: in_days(value_at_ranks(spread.count, fraction, spread.at), per_day)
+                for key, spread in spreads[span].items()
+            }
+            return with_total(query, counted, None)
         ranked = query.cached(("ranked", span, query.group), lambda: _ranked(query, span))
         values: dict[Key, Value] = {
             key: in_days(value_at_ranks(n, fraction, by.__getitem__), per_day)
@@ -202,40 +306,66 @@ def _as_of(query: Query) -> datetime.date:
     return query.filters.date_to or timezone.localdate()
 
 
-def _pending(query: Query) -> list[dict[str, Any]]:
-    """Invoices still open on the as-of date (the period's end, else today), received on or
-    before it; the period's start does not apply."""
+# The ages `_aging` counts (days before the as-of date; -1: every pending invoice).
+_AGES = (-1, 30, 60, 90)
 
-    def compute() -> list[dict[str, Any]]:
+
+def _pending(query: Query) -> dict[Key, dict[str, int]]:
+    """Per group, the invoices still open on the as-of date (the period's end, else today),
+    received on or before it (the period's start does not apply): how many were received more
+    than each of `_AGES` days before it ("over_0".."over_3") and their billed amount in the
+    reporting currency ("value"). Counted and summed by the database; only invoices in another
+    currency come back one by one, each converted with its own date's rate. The total is the
+    firms' sum (an invoice has one firm), which the page's queues by firm read too."""
+    if query.group is None:
+        by_firm = _pending(dataclasses.replace(query, group="firm"))
+        total: dict[str, int] = defaultdict(int)
+        for sums in by_firm.values():
+            for name, value in sums.items():
+                total[name] += value
+        return {None: dict(total)} if total else {}
+
+    group = query.group
+
+    def compute() -> dict[Key, dict[str, int]]:
+        as_of = _as_of(query)
         undated = dataclasses.replace(query.filters, date_from=None, date_to=None)
         invoices = scoped(
-            Invoice.objects.filter(state__in=OPEN_STATES, received_on__lte=_as_of(query)),
+            Invoice.objects.filter(state__in=OPEN_STATES, received_on__lte=as_of),
             query.user,
             undated,
             date_field="received_on",
         )
-        fields = ["received_on", "billed_minor", "currency", "invoice_date"]
-        return list(_grouped_rows(invoices, query, fields))
+        invoices = invoices.annotate(group=F(DIMENSION_FIELDS[group]))
+        converter = Converter(reporting_currency())
+        own = Q(currency=converter.target)
+        sums = {
+            f"over_{i}": Count("pk", filter=Q(received_on__lt=as_of - datetime.timedelta(days)))
+            for i, days in enumerate(_AGES)
+        }
+        rows: Any = invoices.values("group").annotate(**sums, value=Sum("billed_minor", filter=own))
+        out: dict[Key, dict[str, int]] = {
+            group_key(row["group"]): {name: int(row[name] or 0) for name in (*sums, "value")}
+            for row in rows.order_by()
+        }
+        others = invoices.exclude(own).values("group", "billed_minor", "currency", "invoice_date")
+        for row in others:
+            amount = converter.convert(row["billed_minor"], row["currency"], row["invoice_date"])
+            out[group_key(row["group"])]["value"] += amount or 0
+        return out
 
-    return query.cached(("pending", query.group), compute)
+    return query.cached(("pending", group), compute)
 
 
 def _aging(query: Query, older_than: int) -> dict[Key, Value]:
-    as_of = _as_of(query)
-    counts: dict[Key, int] = defaultdict(int)
-    for row in _pending(query):
-        key = _key(row, query, "received_on")
-        counts[key] += 1 if (as_of - row["received_on"]).days > older_than else 0
-    return with_total(query, dict(counts), 0)
+    name = f"over_{_AGES.index(older_than)}"
+    counts: dict[Key, Value] = {key: sums[name] for key, sums in _pending(query).items()}
+    return with_total(query, counts, 0)
 
 
 def pending_value(query: Query) -> dict[Key, Value]:
-    converter = Converter(reporting_currency())
-    totals: dict[Key, int] = defaultdict(int)
-    for row in _pending(query):
-        amount = converter.convert(row["billed_minor"], row["currency"], row["invoice_date"])
-        totals[_key(row, query, "received_on")] += amount or 0
-    return with_total(query, dict(totals), 0)
+    values: dict[Key, Value] = {key: sums["value"] for key, sums in _pending(query).items()}
+    return with_total(query, values, 0)
 
 
 # --- appeals and first-pass acceptance -------------------------------------------------------

@@ -48,6 +48,7 @@ from legalops.invoices.models import (
 from legalops.matters.models import Matter
 from legalops.organization.models import FxRate
 from legalops.organization.selectors import company_get
+from legalops.reports import cycle_counts
 from legalops.reports.models import (
     FirmInvoiceMonth,
     FirmStaffingMonth,
@@ -163,9 +164,12 @@ def refresh(keys: Iterable[Key]) -> None:
             InvoiceMonth.objects.filter(rollup_q).delete()
             StaffingMonth.objects.filter(rollup_q).delete()
             invoices = Invoice.objects.filter(invoice_q)
-            InvoiceCycle.objects.filter(invoice__in=invoices).delete()
+            cycles = InvoiceCycle.objects.filter(invoice__in=invoices)
+            counted = cycle_counts.months_of(cycles)
+            cycles.delete()
             _write(invoices)
             _firm_totals({(firm_id, month) for firm_id, _, month in chunk})
+            cycle_counts.recount(counted | cycle_counts.months_of(cycles))
 
 
 @dataclass
@@ -186,6 +190,7 @@ def rebuild() -> RebuildReport:
     InvoiceCycle.objects.all().delete()
     invoice_rows, staffing_rows = _write(Invoice.objects.all())
     _firm_totals(None)
+    cycle_counts.recount(None)
     return RebuildReport(
         invoice_rows=len(invoice_rows),
         staffing_rows=len(staffing_rows),
