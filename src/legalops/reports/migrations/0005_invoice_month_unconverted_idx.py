@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_invoice_cycle_firm_totals"),
+        ("reports", "0004_invoice_cycle_month"),
     ]
 
     operations = [
