@@ -3,6 +3,7 @@ recomputation from the raw rows (`rebuild`)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from legalops.reports.models import (
     InvoiceCycle,
     InvoiceMonth,
     StaffingMonth,
+    WorkMonth,
 )
 from legalops.reports.rollups import rebuild
 
@@ -32,6 +34,7 @@ def snapshot() -> list[dict[str, Any]]:
             InvoiceCycle,
             FirmInvoiceMonth,
             FirmStaffingMonth,
+            WorkMonth,
         )
         for row in model.objects.values()
     ]
@@ -151,3 +154,31 @@ def test_rebuild_command_repairs_them_and_is_audited(invoice: Any) -> None:
     assert "rebuilt 1 invoice and 2 staffing rows" in out.getvalue()
     assert snapshot() == expected
     assert AuditEvent.objects.filter(event_type="rollups.rebuilt").count() == 1
+
+
+def test_work_months_follow_intake_and_rejection(
+    intake: Any,
+    matter_a: Any,
+    rate_card: Any,
+    admin: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from tests.invoices.builders import Bill, Expense, Fee, ledes
+
+    # Invoiced 2026-11-15: a fee of October's work and November's fee and expense.
+    late = Fee("1.0", "500.00", "Draft reply brief", date="20261028")
+    now = Fee("2.0", "500.00", "Argue the motion", date="20261105")
+    cost = Expense("120.00", "E110", "Court reporter", date="20261106")
+    data = ledes(Bill("INV-W", "LIT-001", lines=[late, now, cost]))
+    with django_capture_on_commit_callbacks(execute=True):
+        received = intake(data).received[0]
+    rows = {(r.month, r.work_month): r.billed_rc for r in WorkMonth.objects.all()}
+    november, october = datetime.date(2026, 11, 1), datetime.date(2026, 10, 1)
+    assert rows == {(november, october): 50000, (november, november): 112000}
+    assert equals_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_reject(
+            actor=admin, invoice=received, reason_code="billing-error", comment="codes"
+        )
+    assert not WorkMonth.objects.exists()  # a rejected invoice bills nothing
+    assert equals_rebuild()

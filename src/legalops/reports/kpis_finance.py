@@ -4,8 +4,8 @@ the share of fees under alternative fee arrangements, cost per closed matter, th
 approved rates between consecutive rate-card periods, and the share of matters kept in house.
 
 Each reads the smallest source that answers it (named in `reads`): the invoice rollups where
-the invoice date is the right date, one grouped query over invoice lines where the work date
-is, the rate cards and the matters otherwise. Scope and filters as everywhere: attorneys see
+the invoice date is the right date, the work-month rollup where the work date is, the rate
+cards and the matters otherwise. Scope and filters as everywhere: attorneys see
 their matters' numbers; a filter that cannot apply to a KPI is named in its formula.
 """
 
@@ -20,17 +20,14 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
-from legalops.invoices.hooks import BILLED_STATES
-from legalops.invoices.models import Invoice, InvoiceLine
+from legalops.invoices.models import Invoice
 from legalops.matters.models import Accrual, FeeArrangement, MatterFirm
 from legalops.reports.kpis_common import group_key, ratio, with_total
 from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope
 from legalops.reports.kpis_spend import BILLED, SPENT
-from legalops.reports.models import InvoiceMonth
+from legalops.reports.models import InvoiceMonth, WorkMonth
 from legalops.reports.registry import (
     ROLLUP_DIMENSIONS,
     Key,
@@ -89,7 +86,7 @@ def accrual_accuracy(query: Query) -> dict[Key, Value]:
     converter = Converter(reporting_currency())
     accruals = _accruals(query)
     rows = list(accruals.values(*_accrual_fields(query)))
-    billed = _billed_by_work_month(accruals, rows, converter)
+    billed = _billed_by_work_month(accruals, rows)
     off: dict[Key, int] = defaultdict(int)
     later: dict[Key, int] = defaultdict(int)
     for row in rows:
@@ -131,74 +128,35 @@ def _accrual_fields(query: Query) -> list[str]:
 
 
 def _billed_by_work_month(
-    accruals: QuerySet[Accrual], rows: list[dict[str, Any]], converter: Converter
+    accruals: QuerySet[Accrual], rows: list[dict[str, Any]]
 ) -> dict[WorkKey, int | None]:
     """Fees and expenses (lines before tax, adjustment lines included) billed per matter, firm
     and month of the work (the line's date; an undated line the invoice date) on invoices not
-    rejected, resubmitted or voided, dated on or after the work month's first day; the amounts
-    of one matter, firm, currency and invoice date converted together at that date's rate, as
-    the rollups convert them. None for a month with an amount that has no FX rate.
+    rejected, resubmitted or voided, dated on or after the work month's first day (invoiced
+    in that month or later); the amounts of one matter, firm, currency, invoice date and work
+    month converted together at that date's rate. None for a month with an amount that has
+    no FX rate.
 
-    Two queries: the invoices of the accruing matters dated from the first accrued month on,
-    and their lines summed per invoice and work month (about one row per invoice). The cost
-    grows with the lines read (bench/finance_kpis_bench.py): at a million lines and five
-    years of monthly accruals, 1.3 s of CPU on SQLite and 2.2 s on PostgreSQL for the whole
-    period, 0.6 to 1.1 s for the last twelve months; a rollup by work month would make it
-    independent of the lines."""
+    One grouped query over the work-month rollup (`WorkMonth`: a row per invoice month and
+    work month of each firm, matter and currency), for the accrued months of the accruing
+    matters, so the cost follows the accruals, not the invoice lines behind them."""
     if not rows:
         return {}
-    first = min(row["month"] for row in rows)
-    wanted = {(row["matter_id"], row["firm_id"], row["month"]) for row in rows}
-    invoices = Invoice.objects.filter(
-        matter_id__in=accruals.values("matter_id"),
-        invoice_date__gte=first,
-        state__in=BILLED_STATES,
-    )
-    info: dict[int, tuple[int, int, str, datetime.date]] = {
-        pk: (matter_id, firm_id, currency, day)
-        for pk, matter_id, firm_id, currency, day in invoices.values_list(
-            "pk", "matter_id", "firm_id", "currency", "invoice_date"
+    sums = (
+        WorkMonth.objects.filter(
+            work_month__in={row["month"] for row in rows},
+            month__gte=F("work_month"),
+            matter_id__in=accruals.values("matter_id"),
         )
-    }
-    lines = (
-        InvoiceLine.objects.filter(invoice__in=invoices)
-        .annotate(work_month=_month_of(Coalesce("date", "invoice__invoice_date")))
-        .values("invoice_id", "work_month")
-        .annotate(billed=Sum("billed_minor"))
-        .values_list("invoice_id", "work_month", "billed")
+        .values("matter_id", "firm_id", "work_month")
+        .annotate(billed=Sum("billed_rc"), unconverted=Sum("unconverted"))
         .order_by()
+        .values_list("matter_id", "firm_id", "work_month", "billed", "unconverted")
     )
-    native: dict[tuple[WorkKey, str, datetime.date], int] = defaultdict(int)
-    for invoice_id, work_month, amount in lines.iterator(chunk_size=5000):
-        matter_id, firm_id, currency, invoice_date = info[invoice_id]
-        month = _first_day(work_month)
-        key: WorkKey = (matter_id, firm_id, month)
-        # Work billed before its month (a misdated line) is not "later" billing.
-        if amount and key in wanted and invoice_date >= month:
-            native[(key, currency, invoice_date)] += amount
-    out: dict[WorkKey, int | None] = {}
-    for (key, currency, invoice_date), amount in native.items():
-        converted = converter.convert(amount, currency, invoice_date)
-        known = out.get(key, 0)
-        out[key] = None if converted is None or known is None else known + converted
-    return out
-
-
-def _month_of(day: Any) -> Any:
-    """The month of a date column in SQL. SQLite keeps dates as ISO text, so its first seven
-    characters are the month, computed natively; Django's TruncMonth calls a Python function
-    per row there (five times the time at a million lines). PostgreSQL truncates natively."""
-    if connection.vendor == "sqlite":
-        return Substr(day, 1, 7)
-    return TruncMonth(day, output_field=DateField())
-
-
-@functools.cache
-def _first_day(month: datetime.date | datetime.datetime | str) -> datetime.date:
-    """A month as `_month_of` gives it ("2026-03" on SQLite) -> its first day."""
-    if isinstance(month, str):
-        return datetime.date(int(month[:4]), int(month[5:7]), 1)
-    return month_of(month.date() if isinstance(month, datetime.datetime) else month)
+    return {
+        (matter_id, firm_id, month): None if unconverted else billed
+        for matter_id, firm_id, month, billed, unconverted in sums.iterator(chunk_size=5000)
+    }
 
 
 _kpi(
@@ -213,9 +171,8 @@ _kpi(
     "under appeal), dated on or after the month's first day, converted at the invoice date.",
     "percent",
     accrual_accuracy,
-    reads="accruals, and the lines of the accruing matters' invoices from the first accrued "
-    "month on, summed per invoice and work month in one query (the rollups are keyed by "
-    "invoice month, not work month)",
+    reads="accruals, and the work-month rollup (billed line amounts by the month of the work "
+    "and the month of the invoice)",
     dimensions=ROLLUP_DIMENSIONS,
     section="Matters",
 )
