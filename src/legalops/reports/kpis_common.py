@@ -15,7 +15,7 @@ from legalops.reports.models import (
     InvoiceMonth,
     StaffingMonth,
 )
-from legalops.reports.registry import Key, Query, Value
+from legalops.reports.registry import Key, Query, Rank, Value
 from legalops.reports.selectors import DIMENSION_FIELDS, report_matter_scope, scoped
 
 Sums = dict[str, Any]
@@ -76,12 +76,23 @@ def invoice_sums(query: Query, *, by_firm: bool = False) -> dict[Any, Sums]:
     """InvoiceMonth columns summed per group (per (group, firm id) with `by_firm`)."""
 
     def compute() -> dict[Any, Sums]:
-        model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
-        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
+        rows = _wanted(query, _invoice_rows(query))
         extra = ("firm_id",) if by_firm else ()
         return _grouped(rows, query.group, _INVOICE_COLUMNS, extra)
 
-    return query.cached(("invoice_sums", query.group, by_firm), compute)
+    return query.cached(("invoice_sums", query.group, by_firm, query.keys), compute)
+
+
+def _invoice_rows(query: Query) -> QuerySet[Any]:
+    model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
+    return scoped(model.objects.all(), query.user, query.filters, date_field="month")
+
+
+def _wanted(query: Query, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows of the groups `Query.keys` asks for (all without it)."""
+    if query.keys is None or query.group is None:
+        return rows
+    return rows.filter(**{f"{ROLLUP_FIELDS[query.group]}__in": list(query.keys)})
 
 
 def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
@@ -91,9 +102,9 @@ def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
         model = FirmStaffingMonth if firm_level(query) else StaffingMonth
         rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
         extra = ("bucket",) if by_bucket else ()
-        return _grouped(rows, query.group, _STAFFING_COLUMNS, extra)
+        return _grouped(_wanted(query, rows), query.group, _STAFFING_COLUMNS, extra)
 
-    return query.cached(("staffing_sums", query.group, by_bucket), compute)
+    return query.cached(("staffing_sums", query.group, by_bucket, query.keys), compute)
 
 
 def with_total(query: Query, values: dict[Key, Value], empty: Value) -> dict[Key, Value]:
@@ -112,6 +123,24 @@ def column(
         return with_total(query, {k: s[name] for k, s in source(query).items()}, 0)
 
     return compute
+
+
+def column_rank(name: str) -> Rank:
+    """`Kpi.rank` of a KPI that is one `InvoiceMonth` column summed (`column(invoice_sums,
+    name)`): the database sums the column per group and returns the largest, then the
+    groups tied with the n-th, so the ranking is the one of computing every group."""
+
+    def rank(query: Query, n: int) -> dict[Key, Value]:
+        if query.group is None:
+            raise ValueError("a ranking needs a grouping")
+        field = ROLLUP_FIELDS[query.group]
+        sums = _invoice_rows(query).values(field).annotate(value=Sum(name)).order_by()
+        top = list(sums.order_by("-value", field)[:n])
+        if len(top) == n:
+            top += sums.filter(value=top[-1]["value"])
+        return {group_key(row[field]): row["value"] or 0 for row in top}
+
+    return rank
 
 
 def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:
