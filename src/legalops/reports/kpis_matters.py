@@ -3,13 +3,14 @@ and the invoice rollups."""
 
 from __future__ import annotations
 
+import datetime
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from legalops.matters.models import Accrual, AccrualPeriod, Budget
@@ -36,7 +37,7 @@ def accrual_compliance(query: Query) -> dict[Key, KpiValue]:
         periods = periods.filter(month__gte=query.filters.date_from.replace(day=1))
     if query.filters.date_to:
         periods = periods.filter(month__lte=query.filters.date_to)
-    deadlines = list(periods.values_list("deadline", flat=True))
+    deadlines = dict(periods.values_list("pk", "deadline"))
     if not deadlines:
         return {None: None}
     assignments = open_assignments().select_related(None).filter(matter__in=matters_in_scope(query))
@@ -50,17 +51,19 @@ def accrual_compliance(query: Query) -> dict[Key, KpiValue]:
     )
     days = [day for day, _ in opened]
     running = list(accumulate(n for _, n in opened))
-    asked = sum(running[at - 1] for at in (bisect_right(days, d) for d in deadlines) if at)
+    asked = sum(running[at - 1] for at in (bisect_right(days, d) for d in deadlines.values()) if at)
     asking = assignments.filter(
         matter_id=OuterRef("matter_id"),
         firm_id=OuterRef("firm_id"),
         matter__opened_on__lte=OuterRef("period__deadline"),
     )
-    on_time = Accrual.objects.filter(
-        Exists(asking),
-        period__in=periods,
-        reported_at__date__lte=F("period__deadline"),
-    ).count()
+    # Reported by the end of the deadline's day (local time), as a bound on the stored
+    # datetime: casting every row's datetime to a date calls Python per row on SQLite.
+    in_time = Q()
+    for pk, deadline in deadlines.items():
+        end = datetime.datetime.combine(deadline + datetime.timedelta(days=1), datetime.time())
+        in_time |= Q(period_id=pk, reported_at__lt=timezone.make_aware(end))
+    on_time = Accrual.objects.filter(in_time, Exists(asking)).count()
     return {None: ratio(on_time, asked)}
 
 
