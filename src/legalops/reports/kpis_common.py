@@ -135,10 +135,11 @@ def column_rank(name: str) -> Rank:
             raise ValueError("a ranking needs a grouping")
         field = ROLLUP_FIELDS[query.group]
         sums = _invoice_rows(query).values(field).annotate(value=Sum(name)).order_by()
-        top = list(sums.order_by("-value", field)[:n])
-        if len(top) == n:
-            top += sums.filter(value=top[-1]["value"])
-        return {group_key(row[field]): row["value"] or 0 for row in top}
+        # One row past the n-th tells whether groups tie with it: only then ask for them.
+        top = list(sums.order_by("-value", field)[: n + 1])
+        if len(top) > n and top[n]["value"] == top[n - 1]["value"]:
+            top += sums.filter(value=top[n - 1]["value"])
+        return {group_key(row[field]): row["value"] or 0 for row in top[:n] + top[n + 1 :]}
 
     return rank
 
