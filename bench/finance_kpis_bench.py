@@ -22,6 +22,15 @@ Measured 2026-11-28 on the shared 2-core machine (load 2-7), median of 3, whole 
   CPU); the last twelve months 717 ms (SQLite) and 1,094 ms (PostgreSQL). Every other KPI
   here stays under 60 ms. Accrual accuracy reads invoice lines because the rollups are keyed
   by invoice month, not work month.
+
+Re-measured 2026-11-28 17:30 UTC after accrual accuracy moved to the work-month rollup
+(`WorkMonth`), load average 7-14, median CPU of 3, whole period, SQLite, interleaved with the
+code before (same database, same values printed):
+- medium + every month accrued (199,624 lines, 12,379 accruals): 305-334 ms before, 98-111
+  ms after (total, by firm, by month).
+- large + every month accrued (1,009,713 lines, 79,235 accruals): 1,592-1,763 ms before,
+  701-726 ms after. What remains is reading and converting the accruals (Python per
+  accrual): it follows the number of accruals, no longer the lines.
 """
 
 from __future__ import annotations

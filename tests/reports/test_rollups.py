@@ -3,6 +3,7 @@ recomputation from the raw rows (`rebuild`)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,7 @@ from legalops.reports.models import (
     InvoiceCycleMonth,
     InvoiceMonth,
     StaffingMonth,
+    WorkMonth,
 )
 from legalops.reports.rollups import rebuild
 
@@ -36,6 +38,7 @@ def snapshot() -> list[dict[str, Any]]:
             InvoiceCycleMonth,
             FirmInvoiceMonth,
             FirmStaffingMonth,
+            WorkMonth,
         )
         for row in model.objects.values()
     ]
@@ -180,4 +183,46 @@ def test_sending_to_ap_and_payment_keep_the_cycle_counts(
         days,
         days,
     )
+    assert equals_rebuild()
+
+
+def test_work_months_follow_intake_and_rejection(
+    intake: Any,
+    matter_a: Any,
+    rate_card: Any,
+    admin: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from tests.invoices.builders import Bill, Expense, Fee, ledes
+
+    # Invoiced 2026-11-15: a fee of October's work and November's fee and expense.
+    late = Fee("1.0", "500.00", "Draft reply brief", date="20261028")
+    now = Fee("2.0", "500.00", "Argue the motion", date="20261105")
+    cost = Expense("120.00", "E110", "Court reporter", date="20261106")
+    data = ledes(Bill("INV-W", "LIT-001", lines=[late, now, cost]))
+    with django_capture_on_commit_callbacks(execute=True):
+        received = intake(data).received[0]
+    rows = {(r.month, r.work_month): r.billed_rc for r in WorkMonth.objects.all()}
+    november, october = datetime.date(2026, 11, 1), datetime.date(2026, 10, 1)
+    assert rows == {(november, october): 50000, (november, november): 112000}
+    assert equals_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invoice_reject(
+            actor=admin, invoice=received, reason_code="billing-error", comment="codes"
+        )
+    assert not WorkMonth.objects.exists()  # a rejected invoice bills nothing
+    assert equals_rebuild()
+
+
+def test_the_work_month_migration_fills_them_for_invoices_already_there(invoice: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    expected = sorted(WorkMonth.objects.values_list("month", "work_month", "billed_rc"))
+    assert expected  # the invoice bills work, so an empty table would not be a pass
+    WorkMonth.objects.all().delete()  # as on a database from before reports.0006
+    migration = importlib.import_module("legalops.reports.migrations.0006_work_month")
+    migration.fill_work_months(apps, None)
+    assert sorted(WorkMonth.objects.values_list("month", "work_month", "billed_rc")) == expected
     assert equals_rebuild()

@@ -43,8 +43,11 @@ DECIDED = (S.APPROVED, S.APPROVED_ADJUSTED, S.SENT_TO_AP, S.PAID)
 
 def locked(invoice: Invoice) -> Invoice:
     """The invoice re-read under a row lock (PostgreSQL; SQLite's IMMEDIATE transactions
-    already serialise writers). Call inside the service's transaction."""
-    return Invoice.objects.select_for_update().select_related("firm", "matter").get(pk=invoice.pk)
+    already serialise writers). Call inside the service's transaction. Only the invoice's
+    row: locking its firm and matter too (the joined rows) could deadlock with the rollup
+    refresh of a decision that just committed, which locks the matter, then the firm."""
+    rows = Invoice.objects.select_for_update(of=("self",)).select_related("firm", "matter")
+    return rows.get(pk=invoice.pk)
 
 
 def transition(

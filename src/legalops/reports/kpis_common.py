@@ -15,7 +15,7 @@ from legalops.reports.models import (
     InvoiceMonth,
     StaffingMonth,
 )
-from legalops.reports.registry import Key, Query, Value
+from legalops.reports.registry import Key, Query, Rank, Value
 from legalops.reports.selectors import DIMENSION_FIELDS, report_matter_scope, scoped
 
 Sums = dict[str, Any]
@@ -77,15 +77,33 @@ def invoice_sums(query: Query, *, by_firm: bool = False) -> dict[Any, Sums]:
 
     def compute() -> dict[Any, Sums]:
         extra = ("firm_id",) if by_firm else ()
-        cube = _cube_fields(query, extra, firm=("firm_id",), matter=not by_firm)
-        model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
+        # The shared finer grouping answers whole groups; a ranked split's chosen keys
+        # (`Query.keys`) read only their own rows.
+        cube = (
+            ()
+            if query.keys is not None
+            else _cube_fields(query, extra, firm=("firm_id",), matter=not by_firm)
+        )
         if cube:
+            model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
             cells = _cube(query, model, cube, _INVOICE_COLUMNS)
             return _rolled(cells, cube, query.group, _INVOICE_COLUMNS, extra)
-        rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
+        rows = _wanted(query, _invoice_rows(query))
         return _grouped(rows, query.group, _INVOICE_COLUMNS, extra)
 
-    return query.cached(("invoice_sums", query.group, by_firm), compute)
+    return query.cached(("invoice_sums", query.group, by_firm, query.keys), compute)
+
+
+def _invoice_rows(query: Query) -> QuerySet[Any]:
+    model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
+    return scoped(model.objects.all(), query.user, query.filters, date_field="month")
+
+
+def _wanted(query: Query, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The rows of the groups `Query.keys` asks for (all without it)."""
+    if query.keys is None or query.group is None:
+        return rows
+    return rows.filter(**{f"{ROLLUP_FIELDS[query.group]}__in": list(query.keys)})
 
 
 def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
@@ -93,15 +111,19 @@ def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
 
     def compute() -> dict[Any, Sums]:
         extra = ("bucket",) if by_bucket else ()
-        cube = _cube_fields(query, extra, firm=("firm_id", "bucket"), matter=False)
+        cube = (
+            ()
+            if query.keys is not None
+            else _cube_fields(query, extra, firm=("firm_id", "bucket"), matter=False)
+        )
         model = FirmStaffingMonth if firm_level(query) else StaffingMonth
         if cube:
             cells = _cube(query, model, cube, _STAFFING_COLUMNS)
             return _rolled(cells, cube, query.group, _STAFFING_COLUMNS, extra)
         rows = scoped(model.objects.all(), query.user, query.filters, date_field="month")
-        return _grouped(rows, query.group, _STAFFING_COLUMNS, extra)
+        return _grouped(_wanted(query, rows), query.group, _STAFFING_COLUMNS, extra)
 
-    return query.cached(("staffing_sums", query.group, by_bucket), compute)
+    return query.cached(("staffing_sums", query.group, by_bucket, query.keys), compute)
 
 
 # One query grouped by all of these answers every grouping by one or none of them: a page
@@ -170,6 +192,25 @@ def column(
         return with_total(query, {k: s[name] for k, s in source(query).items()}, 0)
 
     return compute
+
+
+def column_rank(name: str) -> Rank:
+    """`Kpi.rank` of a KPI that is one `InvoiceMonth` column summed (`column(invoice_sums,
+    name)`): the database sums the column per group and returns the largest, then the
+    groups tied with the n-th, so the ranking is the one of computing every group."""
+
+    def rank(query: Query, n: int) -> dict[Key, Value]:
+        if query.group is None:
+            raise ValueError("a ranking needs a grouping")
+        field = ROLLUP_FIELDS[query.group]
+        sums = _invoice_rows(query).values(field).annotate(value=Sum(name)).order_by()
+        # One row past the n-th tells whether groups tie with it: only then ask for them.
+        top = list(sums.order_by("-value", field)[: n + 1])
+        if len(top) > n and top[n]["value"] == top[n - 1]["value"]:
+            top += sums.filter(value=top[n - 1]["value"])
+        return {group_key(row[field]): row["value"] or 0 for row in top[:n] + top[n + 1 :]}
+
+    return rank
 
 
 def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | None:

@@ -4,8 +4,8 @@ the share of fees under alternative fee arrangements, cost per closed matter, th
 approved rates between consecutive rate-card periods, and the share of matters kept in house.
 
 Each reads the smallest source that answers it (named in `reads`): the invoice rollups where
-the invoice date is the right date, one grouped query over invoice lines where the work date
-is, the rate cards and the matters otherwise. Scope and filters as everywhere: attorneys see
+the invoice date is the right date, the work-month rollup where the work date is, the rate
+cards and the matters otherwise. Scope and filters as everywhere: attorneys see
 their matters' numbers; a filter that cannot apply to a KPI is named in its formula.
 """
 
@@ -20,17 +20,14 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr, TruncMonth
+from django.db.models import Exists, F, OuterRef, Q, Sum
 
-from legalops.invoices.hooks import BILLED_STATES
-from legalops.invoices.models import Invoice, InvoiceLine
-from legalops.matters.models import Accrual, FeeArrangement, MatterFirm
+from legalops.invoices.models import Invoice
+from legalops.matters.models import Accrual, AccrualPeriod, FeeArrangement, MatterFirm
 from legalops.reports.kpis_common import group_key, ratio, with_total
 from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope
 from legalops.reports.kpis_spend import BILLED, SPENT
-from legalops.reports.models import InvoiceMonth
+from legalops.reports.models import InvoiceMonth, WorkMonth
 from legalops.reports.registry import (
     ROLLUP_DIMENSIONS,
     Key,
@@ -87,118 +84,78 @@ def accrual_accuracy(query: Query) -> dict[Key, Value]:
     """Per accrual in scope (one matter, firm and month): |accrued - later billed|, summed
     per group, over the later billed amounts summed per group."""
     converter = Converter(reporting_currency())
-    accruals = _accruals(query)
-    rows = list(accruals.values(*_accrual_fields(query)))
-    billed = _billed_by_work_month(accruals, rows, converter)
+    periods = dict(
+        AccrualPeriod.objects.filter(_in_period(query, "month", months=True)).values_list(
+            "pk", "month"
+        )
+    )
+    billed = _billed_by_work_month(query, set(periods.values()))
     off: dict[Key, int] = defaultdict(int)
     later: dict[Key, int] = defaultdict(int)
-    for row in rows:
-        work: WorkKey = (row["matter_id"], row["firm_id"], row["month"])
-        accrued = converter.convert(row["current_minor"], row["currency"], _month_end(work[2]))
-        amount = billed.get(work, 0)
+    for matter_id, firm_id, period_id, current, currency, *group in _accruals(query, periods):
+        month = periods[period_id]
+        accrued = converter.convert(current, currency, _month_end(month))
+        amount = billed.get((matter_id, firm_id, month), 0)
         if accrued is None or amount is None:
             continue  # an amount without an FX rate: left out, never guessed
-        key = _accrual_key(query, row)
+        key = _accrual_key(query, month, group)
         off[key] += abs(accrued - amount)
         later[key] += amount
     return with_total(query, {k: ratio(off[k], later[k]) for k in off}, None)
 
 
-def _accrual_key(query: Query, row: dict[str, Any]) -> Key:
+def _accrual_key(query: Query, month: datetime.date, group: list[Any]) -> Key:
     if query.group is None:
         return None
     if query.group == "month":
-        return row["month"]
-    return group_key(row["group"])
+        return month
+    return group_key(group[0])
 
 
-def _accruals(query: Query) -> QuerySet[Accrual]:
-    """The accruals of the periods whose month is in the period, on matters in scope (the
-    firm filter: that firm's accruals)."""
-    rows = Accrual.objects.filter(
-        _in_period(query, "period__month", months=True), matter__in=matters_in_scope(query)
-    )
+def _accruals(query: Query, periods: dict[int, datetime.date]) -> Iterable[tuple[Any, ...]]:
+    """(matter, firm, period, current amount, currency[, group]) of the accruals of these
+    periods on matters in scope (the firm filter: that firm's accruals), as tuples: a
+    large department has tens of thousands."""
+    rows = Accrual.objects.filter(period_id__in=periods, matter__in=matters_in_scope(query))
     if query.filters.firm_ids:
         rows = rows.filter(firm_id__in=query.filters.firm_ids)
+    fields = ["matter_id", "firm_id", "period_id", "current_minor", "currency"]
     if query.group and query.group != "month":
-        rows = rows.annotate(group=F(DIMENSION_FIELDS[query.group]))
-    return rows.annotate(month=F("period__month"))
+        fields.append(DIMENSION_FIELDS[query.group])
+    return rows.order_by().values_list(*fields).iterator(chunk_size=5000)
 
 
-def _accrual_fields(query: Query) -> list[str]:
-    fields = ["matter_id", "firm_id", "current_minor", "currency", "month"]
-    return fields + (["group"] if query.group and query.group != "month" else [])
-
-
-def _billed_by_work_month(
-    accruals: QuerySet[Accrual], rows: list[dict[str, Any]], converter: Converter
-) -> dict[WorkKey, int | None]:
+def _billed_by_work_month(query: Query, months: set[datetime.date]) -> dict[WorkKey, int | None]:
     """Fees and expenses (lines before tax, adjustment lines included) billed per matter, firm
     and month of the work (the line's date; an undated line the invoice date) on invoices not
-    rejected, resubmitted or voided, dated on or after the work month's first day; the amounts
-    of one matter, firm, currency and invoice date converted together at that date's rate, as
-    the rollups convert them. None for a month with an amount that has no FX rate.
+    rejected, resubmitted or voided, dated on or after the work month's first day (invoiced
+    in that month or later); the amounts of one matter, firm, currency, invoice date and work
+    month converted together at that date's rate. None for a month with an amount that has
+    no FX rate.
 
-    Two queries: the invoices of the accruing matters dated from the first accrued month on,
-    and their lines summed per invoice and work month (about one row per invoice). The cost
-    grows with the lines read (bench/finance_kpis_bench.py): at a million lines and five
-    years of monthly accruals, 1.3 s of CPU on SQLite and 2.2 s on PostgreSQL for the whole
-    period, 0.6 to 1.1 s for the last twelve months; a rollup by work month would make it
-    independent of the lines."""
-    if not rows:
+    One grouped query over the work-month rollup (`WorkMonth`: a row per invoice month and
+    work month of each firm, matter and currency) for the accrued months, within the user's
+    scope and the filters, so the cost follows the accruals, not the invoice lines behind
+    them."""
+    if not months:
         return {}
-    first = min(row["month"] for row in rows)
-    wanted = {(row["matter_id"], row["firm_id"], row["month"]) for row in rows}
-    invoices = Invoice.objects.filter(
-        matter_id__in=accruals.values("matter_id"),
-        invoice_date__gte=first,
-        state__in=BILLED_STATES,
+    undated = dataclasses.replace(query.filters, date_from=None, date_to=None)
+    rows = scoped(
+        WorkMonth.objects.filter(work_month__in=months, month__gte=F("work_month")),
+        query.user,
+        undated,
+        date_field="month",
     )
-    info: dict[int, tuple[int, int, str, datetime.date]] = {
-        pk: (matter_id, firm_id, currency, day)
-        for pk, matter_id, firm_id, currency, day in invoices.values_list(
-            "pk", "matter_id", "firm_id", "currency", "invoice_date"
-        )
-    }
-    lines = (
-        InvoiceLine.objects.filter(invoice__in=invoices)
-        .annotate(work_month=_month_of(Coalesce("date", "invoice__invoice_date")))
-        .values("invoice_id", "work_month")
-        .annotate(billed=Sum("billed_minor"))
-        .values_list("invoice_id", "work_month", "billed")
+    sums = (
+        rows.values("matter_id", "firm_id", "work_month")
+        .annotate(billed=Sum("billed_rc"), unconverted=Sum("unconverted"))
         .order_by()
+        .values_list("matter_id", "firm_id", "work_month", "billed", "unconverted")
     )
-    native: dict[tuple[WorkKey, str, datetime.date], int] = defaultdict(int)
-    for invoice_id, work_month, amount in lines.iterator(chunk_size=5000):
-        matter_id, firm_id, currency, invoice_date = info[invoice_id]
-        month = _first_day(work_month)
-        key: WorkKey = (matter_id, firm_id, month)
-        # Work billed before its month (a misdated line) is not "later" billing.
-        if amount and key in wanted and invoice_date >= month:
-            native[(key, currency, invoice_date)] += amount
-    out: dict[WorkKey, int | None] = {}
-    for (key, currency, invoice_date), amount in native.items():
-        converted = converter.convert(amount, currency, invoice_date)
-        known = out.get(key, 0)
-        out[key] = None if converted is None or known is None else known + converted
-    return out
-
-
-def _month_of(day: Any) -> Any:
-    """The month of a date column in SQL. SQLite keeps dates as ISO text, so its first seven
-    characters are the month, computed natively; Django's TruncMonth calls a Python function
-    per row there (five times the time at a million lines). PostgreSQL truncates natively."""
-    if connection.vendor == "sqlite":
-        return Substr(day, 1, 7)
-    return TruncMonth(day, output_field=DateField())
-
-
-@functools.cache
-def _first_day(month: datetime.date | datetime.datetime | str) -> datetime.date:
-    """A month as `_month_of` gives it ("2026-03" on SQLite) -> its first day."""
-    if isinstance(month, str):
-        return datetime.date(int(month[:4]), int(month[5:7]), 1)
-    return month_of(month.date() if isinstance(month, datetime.datetime) else month)
+    return {
+        (matter_id, firm_id, month): None if unconverted else billed
+        for matter_id, firm_id, month, billed, unconverted in sums.iterator(chunk_size=5000)
+    }
 
 
 _kpi(
@@ -213,9 +170,8 @@ _kpi(
     "under appeal), dated on or after the month's first day, converted at the invoice date.",
     "percent",
     accrual_accuracy,
-    reads="accruals, and the lines of the accruing matters' invoices from the first accrued "
-    "month on, summed per invoice and work month in one query (the rollups are keyed by "
-    "invoice month, not work month)",
+    reads="accruals, and the work-month rollup (billed line amounts by the month of the work "
+    "and the month of the invoice)",
     dimensions=ROLLUP_DIMENSIONS,
     section="Matters",
 )
@@ -264,12 +220,25 @@ def _matter_key(query: Query, row: dict[str, Any], day: str) -> Key:
     return group_key(row[_MATTER_FIELDS[query.group]])
 
 
-def _matter_fields(query: Query, day: str) -> list[str]:
-    group = _MATTER_FIELDS.get(query.group or "")
-    return ["pk", day] + ([group] if group else [])
+def _matter_fields(day: str) -> list[str]:
+    """Every field a matter KPI groups by: the rows are read once per page and grouped
+    in Python for the key figure and each split."""
+    return ["pk", day, *_MATTER_FIELDS.values()]
 
 
 def cost_per_matter(query: Query) -> dict[Key, Value]:
+    totals: dict[Key, int] = defaultdict(int)
+    counts: dict[Key, int] = defaultdict(int)
+    for row, spent in query.cached("closed_matters", lambda: _closed_matters(query)):
+        key = _matter_key(query, row, "closed_on")
+        totals[key] += spent
+        counts[key] += 1
+    values: dict[Key, Value] = {k: _per(totals[k], n) for k, n in counts.items()}
+    return with_total(query, values, None)
+
+
+def _closed_matters(query: Query) -> list[tuple[dict[str, Any], int]]:
+    """The matters closed in the period, each with its approved spend over its life."""
     closed = matters_in_scope(query).filter(_in_period(query, "closed_on"), closed_on__isnull=False)
     spend_rows = scoped(
         InvoiceMonth.objects.filter(matter__in=closed),
@@ -282,14 +251,9 @@ def cost_per_matter(query: Query) -> dict[Key, Value]:
         .annotate(total=Sum("approved_rc"))
         .values_list("matter_id", "total")
     )
-    totals: dict[Key, int] = defaultdict(int)
-    counts: dict[Key, int] = defaultdict(int)
-    for row in closed.values(*_matter_fields(query, "closed_on")):
-        key = _matter_key(query, row, "closed_on")
-        totals[key] += spend.get(row["pk"], 0) or 0
-        counts[key] += 1
-    values: dict[Key, Value] = {k: _per(totals[k], n) for k, n in counts.items()}
-    return with_total(query, values, None)
+    return [
+        (row, spend.get(row["pk"], 0) or 0) for row in closed.values(*_matter_fields("closed_on"))
+    ]
 
 
 def _per(total: int, count: int) -> int:
@@ -315,19 +279,25 @@ _kpi(
 
 
 def work_kept_in_house(query: Query) -> dict[Key, Value]:
-    anyfirm = Query(user=query.user, filters=dataclasses.replace(query.filters, firm_ids=()))
-    opened = matters_in_scope(anyfirm).filter(_in_period(query, "opened_on"))
     kept: dict[Key, int] = defaultdict(int)
     counts: dict[Key, int] = defaultdict(int)
-    rows = opened.annotate(
-        assigned=Exists(MatterFirm.objects.filter(matter_id=OuterRef("pk"))),
-        invoiced=Exists(Invoice.objects.filter(matter_id=OuterRef("pk"))),
-    ).values(*_matter_fields(query, "opened_on"), "assigned", "invoiced")
-    for row in rows:
+    for row in query.cached("opened_matters", lambda: _opened_matters(query)):
         key = _matter_key(query, row, "opened_on")
         counts[key] += 1
         kept[key] += 0 if row["assigned"] or row["invoiced"] else 1
     return with_total(query, {k: ratio(kept[k], n) for k, n in counts.items()}, None)
+
+
+def _opened_matters(query: Query) -> list[dict[str, Any]]:
+    """The matters opened in the period (any firm), with whether a firm was ever assigned
+    and whether an invoice was ever received."""
+    anyfirm = Query(user=query.user, filters=dataclasses.replace(query.filters, firm_ids=()))
+    opened = matters_in_scope(anyfirm).filter(_in_period(query, "opened_on"))
+    rows = opened.annotate(
+        assigned=Exists(MatterFirm.objects.filter(matter_id=OuterRef("pk"))),
+        invoiced=Exists(Invoice.objects.filter(matter_id=OuterRef("pk"))),
+    ).values(*_matter_fields("opened_on"), "assigned", "invoiced")
+    return list(rows)
 
 
 _kpi(

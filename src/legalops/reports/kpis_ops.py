@@ -438,36 +438,55 @@ def matters_in_scope(query: Query) -> QuerySet[Matter]:
     return matters
 
 
-def _matter_days(query: Query, matters: QuerySet[Matter], end: Any) -> dict[Key, list[int]]:
-    out: dict[Key, list[int]] = defaultdict(list)
-    field = {"practice_area": "practice_area_id", "business_unit": "business_unit_id"}
-    group = field.get(query.group or "", query.group)
-    fields = ["opened_on", "closed_on"] + ([group] if group and group != "month" else [])
-    for row in matters.values(*fields):
-        finish = row["closed_on"] if end is None else end
-        if query.group is None:
-            key: Key = None
-        elif query.group == "month":
-            key = finish.replace(day=1)
-        else:
-            key = group_key(row[group])
-        out[key].append((finish - row["opened_on"]).days)
-    return out
+_MATTER_GROUPS = {
+    "practice_area": "practice_area_id",
+    "business_unit": "business_unit_id",
+    "matter_type": "matter_type",
+}
+
+
+def _matter_rows(query: Query) -> list[tuple[Any, ...]]:
+    """Every matter in scope as (opened on, closed on, practice area, business unit, matter
+    type): read once per page (a few thousand rows) for every grouping of the matter cycle
+    time and the open-matter age, which pick their matters and groups from it."""
+
+    def compute() -> list[tuple[Any, ...]]:
+        fields = ("opened_on", "closed_on", *_MATTER_GROUPS.values())
+        return list(matters_in_scope(query).values_list(*fields))
+
+    return query.cached("matter_rows", compute)
+
+
+def _matter_group(query: Query, row: tuple[Any, ...], finish: datetime.date) -> Key:
+    if query.group is None:
+        return None
+    if query.group == "month":
+        return finish.replace(day=1)
+    return group_key(row[2 + list(_MATTER_GROUPS).index(query.group)])
 
 
 def matter_cycle_durations(query: Query) -> dict[Key, list[int]]:
-    closed = matters_in_scope(query).filter(closed_on__isnull=False)
-    if query.filters.date_from:
-        closed = closed.filter(closed_on__gte=query.filters.date_from)
-    if query.filters.date_to:
-        closed = closed.filter(closed_on__lte=query.filters.date_to)
-    return _matter_days(query, closed, None)
+    """Days from opening to closing of the matters closed in the period, per group."""
+    first, last = query.filters.date_from, query.filters.date_to
+    out: dict[Key, list[int]] = defaultdict(list)
+    for row in _matter_rows(query):
+        opened, closed = row[0], row[1]
+        if closed is None or (first and closed < first) or (last and closed > last):
+            continue
+        out[_matter_group(query, row, closed)].append((closed - opened).days)
+    return out
 
 
 def open_matter_ages(query: Query) -> dict[Key, list[int]]:
+    """Days since opening of the matters open on the as-of date, per group."""
     as_of = _as_of(query)
-    still_open = matters_in_scope(query).filter(opened_on__lte=as_of).exclude(closed_on__lte=as_of)
-    return _matter_days(query, still_open, as_of)
+    out: dict[Key, list[int]] = defaultdict(list)
+    for row in _matter_rows(query):
+        opened, closed = row[0], row[1]
+        if opened > as_of or (closed is not None and closed <= as_of):
+            continue
+        out[_matter_group(query, row, as_of)].append((as_of - opened).days)
+    return out
 
 
 _STAGES = "Days from receipt to the first decision"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from legalops.reports.kpis_common import column, invoice_sums, ratio, with_total
+from legalops.reports.kpis_common import column, column_rank, invoice_sums, ratio, with_total
 from legalops.reports.registry import (
     ROLLUP_DIMENSIONS,
     Key,
@@ -65,6 +65,7 @@ _kpi(
     f"Fees and expenses as billed (before tax) on {BILLED}.",
     "money",
     column(invoice_sums, "billed_rc"),
+    rank=column_rank("billed_rc"),
 )
 _kpi(
     "total_approved",
@@ -72,6 +73,7 @@ _kpi(
     f"Approved amounts (before tax) of {SPENT}, after adjustments and reinstatements.",
     "money",
     column(invoice_sums, "approved_rc"),
+    rank=column_rank("approved_rc"),
 )
 _kpi(
     "total_adjustments",

@@ -163,6 +163,33 @@ class FirmStaffingMonth(Unconverted, StaffingSums):
         return f"{self.month:%Y-%m} firm {self.firm_id} {self.bucket}"
 
 
+class WorkMonth(RollupKey):
+    """Line amounts of billed invoices of one (invoice month, firm, matter, currency) by the
+    month of the work: a line's date, an undated line its invoice's date. Accrual accuracy
+    compares each month's accruals with the work of that month billed later, which the
+    rollups by invoice month cannot give; this keeps it off the invoice lines. The invoice
+    month stays in the key so that a change to invoices recomputes only the rows of the
+    (firm, matter, month) it touched, as the other rollups do. `billed_rc` sums each
+    (invoice date, work month) group converted at the invoice date's rate; a group without
+    a rate counts in `unconverted` instead."""
+
+    work_month = models.DateField(help_text="First day of the month the work was done in.")
+    billed_minor = models.BigIntegerField(default=0)
+    billed_rc = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "firm", "matter", "currency", "work_month"],
+                name="work_month_once",
+            )
+        ]
+        indexes = [models.Index(fields=["work_month", "matter"], name="work_month_idx")]
+
+    def __str__(self) -> str:
+        return f"work {self.work_month:%Y-%m} billed {self.month:%Y-%m} matter {self.matter_id}"
+
+
 class InvoiceCycle(models.Model):
     """The times of one decided or paid invoice: percentiles cannot be summed into monthly
     rows, so the Operations KPIs read one row per invoice here instead of the invoices and

@@ -163,6 +163,9 @@ class Query:
     filters: Filters
     group: str | None = None
     memo: dict[Any, Any] = field(default_factory=dict)
+    # Only these groups are wanted (a split showing its top N): a KPI may read just them
+    # (and must then name `keys` in its memo keys) or compute every group as usual.
+    keys: frozenset[Key] | None = None
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         if key not in self.memo:
@@ -171,6 +174,10 @@ class Query:
 
 
 Compute = Callable[[Query], dict[Key, Value]]
+# The `n` largest groups of `Query.group` by the KPI, largest first, and every group tied
+# with the n-th (all groups when there are fewer): ranked by the database, so a split by
+# matter reads a few rows instead of thousands. The values are those `compute` gives.
+Rank = Callable[[Query, int], dict[Key, Value]]
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,7 @@ class Kpi:
     needs: str | None = None
     compute: Compute | None = None
     section: str = "Spend"
+    rank: Rank | None = None  # optional: its top groups without computing every group
 
     @property
     def available(self) -> bool:

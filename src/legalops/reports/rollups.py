@@ -13,6 +13,7 @@ recomputation and a rebuild always agree with the raw data.
 from __future__ import annotations
 
 import datetime
+import functools
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     Min,
@@ -33,6 +35,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
 from legalops.core.money import from_minor, to_minor
@@ -55,6 +58,7 @@ from legalops.reports.models import (
     InvoiceCycle,
     InvoiceMonth,
     StaffingMonth,
+    WorkMonth,
 )
 from legalops.reports.selectors import bucket_of
 from legalops.vendors.models import LawFirm, Timekeeper
@@ -163,6 +167,7 @@ def refresh(keys: Iterable[Key]) -> None:
                 )
             InvoiceMonth.objects.filter(rollup_q).delete()
             StaffingMonth.objects.filter(rollup_q).delete()
+            WorkMonth.objects.filter(rollup_q).delete()
             invoices = Invoice.objects.filter(invoice_q)
             cycles = InvoiceCycle.objects.filter(invoice__in=invoices)
             counted = cycle_counts.months_of(cycles)
@@ -187,6 +192,7 @@ def rebuild() -> RebuildReport:
     setattr(connection, _PENDING_ATTR, set())
     InvoiceMonth.objects.all().delete()
     StaffingMonth.objects.all().delete()
+    WorkMonth.objects.all().delete()
     InvoiceCycle.objects.all().delete()
     invoice_rows, staffing_rows = _write(Invoice.objects.all())
     _firm_totals(None)
@@ -197,6 +203,17 @@ def rebuild() -> RebuildReport:
         unconverted=sum(row.unconverted for row in invoice_rows),
         cycle_rows=InvoiceCycle.objects.count(),
     )
+
+
+def rebuild_work_months() -> int:
+    """`WorkMonth` alone, from scratch: migration reports.0006 fills it for the invoices a
+    database already holds (the other rollups are untouched)."""
+    WorkMonth.objects.all().delete()
+    if not Invoice.objects.exists():
+        return 0
+    rows = _work_rows(Invoice.objects.all(), Converter(company_get().reporting_currency))
+    WorkMonth.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def seed_rollups(ctx: Any) -> None:
@@ -216,6 +233,7 @@ def _write(invoices: QuerySet[Invoice]) -> tuple[list[InvoiceMonth], list[Staffi
     InvoiceMonth.objects.bulk_create(invoice_rows, batch_size=2000)
     StaffingMonth.objects.bulk_create(staffing_rows, batch_size=2000)
     InvoiceCycle.objects.bulk_create(_cycle_rows(invoices), batch_size=2000)
+    WorkMonth.objects.bulk_create(_work_rows(invoices, converter), batch_size=2000)
     return invoice_rows, staffing_rows
 
 
@@ -485,6 +503,56 @@ def _add_line_counts(invoices: QuerySet[Invoice], days: dict[DayKey, Any]) -> No
         sums = days[_day_key(row, "invoice__")]
         sums["line_count"] += row["n"]
         sums["flagged_line_count"] += row["flagged"]
+
+
+def _work_rows(invoices: QuerySet[Invoice], converter: Converter) -> list[WorkMonth]:
+    """`WorkMonth` rows: the lines of billed invoices summed per (firm, matter, currency,
+    invoice date, work month) by the database, each sum converted at its invoice date."""
+    rows = (
+        _lines(invoices)
+        .annotate(work=month_sql(Coalesce("date", "invoice__invoice_date")))
+        .values(
+            "invoice__firm_id",
+            "invoice__matter_id",
+            "invoice__invoice_date",
+            "invoice__currency",
+            "work",
+        )
+        .annotate(billed=Sum("billed_minor"))
+        .order_by()
+    )
+    months: dict[tuple[Any, ...], WorkMonth] = {}
+    for row in rows.iterator(chunk_size=5000):
+        firm_id, matter_id, day, currency = _day_key(row, "invoice__")
+        work = first_of_month(row["work"])
+        key = (firm_id, matter_id, month_of(day), currency)
+        out = months.get((*key, work))
+        if out is None:
+            out = months[(*key, work)] = _new(WorkMonth, key, work_month=work)
+        sums = {"billed": row["billed"]}
+        _accumulate(out, sums, currency, day, converter, {"billed": "billed_rc"}, _WORK_NATIVE)
+    return list(months.values())
+
+
+_WORK_NATIVE = {"billed": "billed_minor"}
+
+
+def month_sql(day: Any) -> Any:
+    """The month of a date column in SQL. SQLite keeps dates as ISO text, so its first seven
+    characters are the month, computed natively; Django's TruncMonth calls a Python function
+    per row there (five times the time at a million lines). PostgreSQL truncates natively.
+    `first_of_month` turns either result into the month's first day."""
+    if connection.vendor == "sqlite":
+        return Substr(day, 1, 7)
+    return TruncMonth(day, output_field=DateField())
+
+
+@functools.cache
+def first_of_month(month: datetime.date | datetime.datetime | str) -> datetime.date:
+    """A month as `month_sql` gives it ("2026-03" on SQLite) -> its first day."""
+    if isinstance(month, str):
+        return datetime.date(int(month[:4]), int(month[5:7]), 1)
+    return month_of(month.date() if isinstance(month, datetime.datetime) else month)
 
 
 _STAFFING_MONEY = {

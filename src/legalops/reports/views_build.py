@@ -5,6 +5,7 @@ drill-down link behind each row."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -173,13 +174,16 @@ def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str, *, top: int 
     thousands of groups)."""
     require_reports(ctx.user)
     query = Query(user=ctx.user, filters=ctx.filters, group=dimension, memo=ctx.memo)
-    merged: dict[Key, dict[int, Value]] = {}
-    for index, kpi in enumerate(kpis):
+    for kpi in kpis:
         if dimension not in kpi.dimensions or kpi.compute is None:
             raise FilterError(f"{kpi.name} cannot be split by {dimension!r}")
-        for key, value in kpi.compute(query).items():
-            if key is not None:
-                merged.setdefault(key, {})[index] = value
+    merged = _ranked(query, kpis, top) if top and kpis else None
+    if merged is None:
+        merged = {}
+        for index, kpi in enumerate(kpis):
+            for key, value in kpi.compute(query).items():  # type: ignore[misc]
+                if key is not None:
+                    merged.setdefault(key, {})[index] = value
     if top and kpis and len(merged) > top:
         # Label only the groups that can make the top (ties at the cut included, so the
         # order by value, then label, is the one of ranking every group).
@@ -204,8 +208,31 @@ def split_groups(ctx: Context, kpis: Sequence[Kpi], dimension: str, *, top: int 
     return groups
 
 
+def _ranked(query: Query, kpis: Sequence[Kpi], top: int) -> dict[Key, dict[int, Value]] | None:
+    """The groups that can make the top `top` by the first KPI, when it ranks them itself
+    (`Kpi.rank`), with every KPI's values computed for those groups only; None when it
+    cannot rank, or ranks fewer groups than `top` or a cut without a value (then the other
+    KPIs' groups could make the top too, and every group is computed)."""
+    first = kpis[0]
+    if first.rank is None:
+        return None
+    ranked = first.rank(query, top)
+    if len(ranked) < top or min(_sort_value(v) for v in ranked.values()) == _NO_VALUE:
+        return None
+    wanted = dataclasses.replace(query, keys=frozenset(ranked))
+    merged: dict[Key, dict[int, Value]] = {key: {0: value} for key, value in ranked.items()}
+    for index, kpi in enumerate(kpis[1:], start=1):
+        for key, value in kpi.compute(wanted).items():  # type: ignore[misc]
+            if key in merged:
+                merged[key][index] = value
+    return merged
+
+
+_NO_VALUE = Decimal("-Infinity")
+
+
 def _sort_value(value: Value) -> Decimal:
-    return Decimal(value) if isinstance(value, int | Decimal) else Decimal("-Infinity")
+    return Decimal(value) if isinstance(value, int | Decimal) else _NO_VALUE
 
 
 def _shares(view: View, ctx: Context) -> Table:
