@@ -181,18 +181,38 @@ _kpi(
 
 
 def afa_share(query: Query) -> dict[Key, Value]:
-    afa = MatterFirm.objects.filter(
-        matter_id=OuterRef("matter_id"), firm_id=OuterRef("firm_id")
-    ).exclude(fee_arrangement=FeeArrangement.HOURLY)
     rows = scoped(InvoiceMonth.objects.all(), query.user, query.filters, date_field="month")
-    rows = rows.annotate(afa=Exists(afa))
-    sums = {"afa_fees": Sum("fees_rc", filter=Q(afa=True)), "fees": Sum("fees_rc")}
+    if query.group == "month":
+        afa = MatterFirm.objects.filter(
+            matter_id=OuterRef("matter_id"), firm_id=OuterRef("firm_id")
+        ).exclude(fee_arrangement=FeeArrangement.HOURLY)
+        sums = {"afa_fees": Sum("fees_rc", filter=Q(afa=True)), "fees": Sum("fees_rc")}
+        grouped = rows.annotate(afa=Exists(afa)).values("month").annotate(**sums).order_by()
+        return {
+            group_key(row["month"]): ratio(row["afa_fees"] or 0, row["fees"] or 0)
+            for row in grouped
+        }
+    # Summed per engagement (firm, matter) first and matched with the engagements whose
+    # arrangement is not hourly in Python: a few thousand pairs instead of a correlated
+    # look-up per rollup row (200 ms on PostgreSQL over all time at large scale).
+    pairs = set(
+        MatterFirm.objects.exclude(fee_arrangement=FeeArrangement.HOURLY).values_list(
+            "firm_id", "matter_id"
+        )
+    )
+    field = DIMENSION_FIELDS[query.group] if query.group else None
+    keys = ("firm_id", "matter_id", *((field,) if field else ()))
+    afa_fees: dict[Key, int] = defaultdict(int)
+    fees: dict[Key, int] = defaultdict(int)
+    for row in rows.values(*keys).annotate(fees=Sum("fees_rc")).order_by():
+        key = group_key(row[field]) if field else None
+        amount = row["fees"] or 0
+        fees[key] += amount
+        if (row["firm_id"], row["matter_id"]) in pairs:
+            afa_fees[key] += amount
     if query.group is None:
-        total = rows.aggregate(**sums)
-        return {None: ratio(total["afa_fees"] or 0, total["fees"] or 0)}
-    field = "month" if query.group == "month" else DIMENSION_FIELDS[query.group]
-    grouped = rows.values(field).annotate(**sums).order_by()
-    return {group_key(row[field]): ratio(row["afa_fees"] or 0, row["fees"] or 0) for row in grouped}
+        return {None: ratio(afa_fees[None], fees[None])}
+    return {key: ratio(afa_fees[key], total) for key, total in fees.items()}
 
 
 _kpi(
