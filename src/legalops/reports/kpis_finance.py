@@ -187,9 +187,7 @@ def afa_share(query: Query) -> dict[Key, Value]:
             matter_id=OuterRef("matter_id"), firm_id=OuterRef("firm_id")
         ).exclude(fee_arrangement=FeeArrangement.HOURLY)
         sums = {"afa_fees": Sum("fees_rc", filter=Q(afa=True)), "fees": Sum("fees_rc")}
-        grouped: Any = (
-            rows.annotate(afa=Exists(afa)).values("month").annotate(**sums).order_by()
-        )
+        grouped: Any = rows.annotate(afa=Exists(afa)).values("month").annotate(**sums).order_by()
         return {
             group_key(row["month"]): ratio(row["afa_fees"] or 0, row["fees"] or 0)
             for row in grouped
