@@ -312,3 +312,21 @@ def test_tenths_round_as_the_kpis_do() -> None:
         assert tenths(value, DAY) == in_days(Decimal(value), DAY) * 10, value
     for value in range(-400, 400):
         assert tenths(value, 1) == in_days(Decimal(value), 1) * 10, value
+
+
+def test_the_fill_migration_gives_a_database_upgraded_across_0003_its_cycles(
+    book: Any, admin: Any, firm_a: Any
+) -> None:
+    # reports.0003 created the table empty: an upgraded database had no cycle rows for the
+    # invoices decided before it, so its cycle-time KPIs counted only later decisions.
+    expected_cycles, expected_counts = cycles(), counts()
+    expected_kpis = cycle_values(admin, Filters())
+    assert expected_cycles and expected_counts  # BOOK has decided invoices
+    InvoiceCycle.objects.filter(invoice__invoice_number="A1").delete()
+    InvoiceCycleMonth.objects.all().delete()
+    assert cycle_values(admin, Filters()) != expected_kpis
+    migration = importlib.import_module("legalops.reports.migrations.0007_fill_invoice_cycles")
+    migration.fill_invoice_cycles(django_apps, None)
+    assert cycles() == expected_cycles
+    assert counts() == expected_counts
+    assert cycle_values(admin, Filters()) == expected_kpis

@@ -216,6 +216,17 @@ def rebuild_work_months() -> int:
     return len(rows)
 
 
+def rebuild_cycles() -> int:
+    """`InvoiceCycle` and its monthly counts alone, from scratch: migration reports.0007
+    fills them for a database upgraded across reports.0003, which added the table empty
+    (only the decisions after it got rows). Returns the number of cycle rows."""
+    InvoiceCycle.objects.all().delete()
+    if Invoice.objects.exists():
+        InvoiceCycle.objects.bulk_create(_cycle_rows(Invoice.objects.all()), batch_size=2000)
+    cycle_counts.recount(None)
+    return InvoiceCycle.objects.count()
+
+
 def seed_rollups(ctx: Any) -> None:
     """The seed's last step (`legalops.seed.STEPS`): rollups of everything it loaded."""
     ctx.counts["rollup rows"] = rebuild().invoice_rows
