@@ -226,3 +226,22 @@ def test_the_work_month_migration_fills_them_for_invoices_already_there(invoice:
     migration.fill_work_months(apps, None)
     assert sorted(WorkMonth.objects.values_list("month", "work_month", "billed_rc")) == expected
     assert equals_rebuild()
+
+
+def test_a_migration_fill_that_fails_keeps_the_rows_and_says_to_rebuild(
+    invoice: Any, capsys: Any
+) -> None:
+    from django.db import DatabaseError
+
+    from legalops.reports.rollups import fill_in_migration
+
+    before = snapshot()
+    assert before
+
+    def broken() -> int:
+        WorkMonth.objects.all().delete()
+        raise DatabaseError("no such column: invoices_invoice.new_field")
+
+    fill_in_migration("reports.0006", broken)
+    assert snapshot() == before  # the half-done fill was rolled back
+    assert "reports.0006: rollup rows not filled" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import sys
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -225,6 +226,21 @@ def rebuild_cycles() -> int:
         InvoiceCycle.objects.bulk_create(_cycle_rows(Invoice.objects.all()), batch_size=2000)
     cycle_counts.recount(None)
     return InvoiceCycle.objects.count()
+
+
+def fill_in_migration(migration: str, fill: Callable[[], int]) -> None:
+    """Runs `fill` (rebuild_work_months, rebuild_cycles) from a migration that adds or repairs
+    a rollup. It runs the application's code, since historical models cannot convert
+    currencies or time the cycles; should a later change to the invoice tables make that
+    fail on a database migrated in one go from before it, the rows stay as they are and
+    this says to run `legalops rollups rebuild`."""
+    try:
+        with transaction.atomic():
+            fill()
+    except DatabaseError as error:
+        sys.stderr.write(
+            f"{migration}: rollup rows not filled ({error}); run `legalops rollups rebuild`\n"
+        )
 
 
 def seed_rollups(ctx: Any) -> None:
