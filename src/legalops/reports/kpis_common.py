@@ -77,13 +77,7 @@ def invoice_sums(query: Query, *, by_firm: bool = False) -> dict[Any, Sums]:
 
     def compute() -> dict[Any, Sums]:
         extra = ("firm_id",) if by_firm else ()
-        # The shared finer grouping answers whole groups; a ranked split's chosen keys
-        # (`Query.keys`) read only their own rows.
-        cube = (
-            ()
-            if query.keys is not None
-            else _cube_fields(query, extra, firm=("firm_id",), matter=not by_firm)
-        )
+        cube = _cube_fields(query, extra, firm=("firm_id",), matter=not by_firm)
         if cube:
             model = FirmInvoiceMonth if firm_level(query) else InvoiceMonth
             cells = _cube(query, model, cube, _INVOICE_COLUMNS)
@@ -111,11 +105,7 @@ def staffing_sums(query: Query, *, by_bucket: bool = False) -> dict[Any, Sums]:
 
     def compute() -> dict[Any, Sums]:
         extra = ("bucket",) if by_bucket else ()
-        cube = (
-            ()
-            if query.keys is not None
-            else _cube_fields(query, extra, firm=("firm_id", "bucket"), matter=False)
-        )
+        cube = _cube_fields(query, extra, firm=("firm_id", "bucket"), matter=False)
         model = FirmStaffingMonth if firm_level(query) else StaffingMonth
         if cube:
             cells = _cube(query, model, cube, _STAFFING_COLUMNS)
@@ -136,7 +126,10 @@ def _cube_fields(
     query: Query, extra: tuple[str, ...], *, firm: tuple[str, ...], matter: bool
 ) -> tuple[str, ...]:
     """The rollup fields of the shared finer grouping that answers this query's grouping (and
-    `extra`), or () when none does (months, matters: one query of their own)."""
+    `extra`), or () when none does (months, matters: one query of their own; a ranked
+    split's chosen groups, `Query.keys`, which read only their own rows)."""
+    if query.keys is not None:
+        return ()
     if firm_level(query) and query.group in (None, "firm", "classification"):
         wanted = {ROLLUP_FIELDS[query.group]} if query.group else set()
         if wanted | set(extra) <= set(firm):
