@@ -16,9 +16,12 @@ from tests.factories import MatterFactory, TimekeeperFactory
 from tests.reports.dataset import D, at, invoice
 
 from legalops.matters.models import Accrual, AccrualPeriod, Matter, MatterFirm
+from legalops.reports import rate_changes
+from legalops.reports.models import RateChange
 from legalops.reports.registry import Filters, kpi_by, kpi_values
 from legalops.reports.rollups import rebuild
 from legalops.vendors.models import Rate
+from legalops.vendors.services import rate_correct, rate_create, rate_end
 
 Q1 = Filters(date_from=D(2026, 1, 1), date_to=D(2026, 3, 31))
 YEAR = Filters(date_from=D(2026, 1, 1), date_to=D(2026, 12, 31))
@@ -270,7 +273,7 @@ def test_work_kept_in_house(book: Any, admin: Any, attorney: Any, firm_a: Any) -
 # --- rate change -----------------------------------------------------------------------------
 
 
-def rate(firm: Any, cls: str, amount: str, since: datetime.date, **extra: Any) -> None:
+def card_row(firm: Any, cls: str, amount: str, since: datetime.date, **extra: Any) -> None:
     Rate.objects.create(
         firm=firm,
         classification=cls,
@@ -282,25 +285,42 @@ def rate(firm: Any, cls: str, amount: str, since: datetime.date, **extra: Any) -
     )
 
 
+def rate(firm: Any, cls: str, amount: str, since: datetime.date, **extra: Any) -> Any:
+    """An approved rate through the service (as the UI, imports and rate requests add them),
+    ending the line's open-ended rate the day before."""
+    return rate_create(
+        actor=None,
+        firm=firm,
+        classification=cls,
+        rate=Decimal(amount),
+        currency=extra.pop("currency", "USD"),
+        effective_from=since,
+        close_open_ended=True,
+        **extra,
+    )
+
+
 @pytest.fixture
 def cards(firm_a: Any, firm_b: Any, db: None) -> None:
     """Firm A: partner P1 450.00 from 2023-03-01, 500.00 from 2024-03-01, 605.00 from
     2026-03-01; associates (no timekeeper) 300.00 from 2025-01-01, 315.00 from 2026-01-01.
-    Firm B: PT partner P2 400.00 from 2025-07-01, 420.00 from 2026-01-01; paralegals 100.00 USD
-    from 2025-01-01 then 110.00 EUR from 2026-02-01; a matter-specific rate; a new
-    timekeeper."""
+    Firm B: partner P2 (PT, a LEDES 1998B code that the rate form would not take) 400.00 from
+    2025-07-01, 420.00 from 2026-01-01; paralegals 100.00 USD from 2025-01-01 then 110.00 EUR
+    from 2026-02-01; a matter-specific rate; a new timekeeper. Loaded in bulk, as the seed
+    does: the changes come from the rebuild."""
     p1 = TimekeeperFactory(firm=firm_a, classification="PARTNR")
     p2 = TimekeeperFactory(firm=firm_b, classification="PT")
     for amount, since in (("450", D(2023, 3, 1)), ("500", D(2024, 3, 1)), ("605", D(2026, 3, 1))):
-        rate(firm_a, "PARTNR", amount, since, timekeeper=p1)
-    rate(firm_a, "ASSOC", "300", D(2025, 1, 1))
-    rate(firm_a, "ASSOC", "315", D(2026, 1, 1))
-    rate(firm_b, "PT", "400", D(2025, 7, 1), timekeeper=p2)
-    rate(firm_b, "PT", "420", D(2026, 1, 1), timekeeper=p2)
-    rate(firm_b, "PARALG", "100", D(2025, 1, 1))
-    rate(firm_b, "PARALG", "110", D(2026, 2, 1), currency="EUR")
-    rate(firm_b, "PARALG", "90", D(2026, 2, 1), matter=MatterFactory())
-    rate(firm_b, "ASSOC", "250", D(2026, 2, 1), timekeeper=TimekeeperFactory(firm=firm_b))
+        card_row(firm_a, "PARTNR", amount, since, timekeeper=p1)
+    card_row(firm_a, "ASSOC", "300", D(2025, 1, 1))
+    card_row(firm_a, "ASSOC", "315", D(2026, 1, 1))
+    card_row(firm_b, "PT", "400", D(2025, 7, 1), timekeeper=p2)
+    card_row(firm_b, "PT", "420", D(2026, 1, 1), timekeeper=p2)
+    card_row(firm_b, "PARALG", "100", D(2025, 1, 1))
+    card_row(firm_b, "PARALG", "110", D(2026, 2, 1), currency="EUR")
+    card_row(firm_b, "PARALG", "90", D(2026, 2, 1), matter=MatterFactory())
+    card_row(firm_b, "ASSOC", "250", D(2026, 2, 1), timekeeper=TimekeeperFactory(firm=firm_b))
+    rate_changes.rebuild()
 
 
 def test_rate_change_and_annualised(cards: Any, admin: Any, firm_b: Any) -> None:
@@ -401,11 +421,11 @@ def test_the_rates_page_shows_rate_changes(client: Any, admin: Any, cards: Any) 
 
 
 def test_the_fast_annualised_change_is_the_rate_requests_figure() -> None:
-    """RateChange.annualised_pct takes a float shortcut away from rounding boundaries; it
+    """rate_changes.annualised_pct takes a float shortcut away from rounding boundaries; it
     must give exactly what vendors.impact (Decimal) shows on rate requests."""
     import random
 
-    from legalops.reports.kpis_finance import RateChange
+    from legalops.reports.rate_changes import annualised_pct
     from legalops.vendors import impact
 
     rng = random.Random(11)
@@ -419,8 +439,129 @@ def test_the_fast_annualised_change_is_the_rate_requests_figure() -> None:
         start = D(2020, 1, 1) + datetime.timedelta(days=rng.randrange(2000))
         cases.append((prior, new, start, start + datetime.timedelta(days=rng.randrange(1, 1500))))
     for prior, new, start, end in cases:
-        expected = impact.annualised_pct(prior, new, start, end)
-        assert RateChange(1, "partner", prior, new, start, end).annualised_pct() == expected
+        assert annualised_pct(prior, new, start, end) == impact.annualised_pct(
+            prior, new, start, end
+        )
+
+
+def stored_changes() -> list[tuple[Any, ...]]:
+    fields = ("rate_id", "firm_id", "bucket", "effective_from", "month", "change_h")
+    return list(
+        RateChange.objects.order_by("rate_id").values_list(*fields, "annualised_h", "large")
+    )
+
+
+def test_the_rate_change_migration_fills_them_for_rate_cards_already_there(
+    cards: Any, admin: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    expected = stored_changes()
+    assert len(expected) == 4  # P1 twice, the associates, P2
+    RateChange.objects.all().delete()  # as on a database from before reports.0008
+    migration = importlib.import_module("legalops.reports.migrations.0008_rate_change")
+    migration.fill_rate_changes(apps, None)
+    assert stored_changes() == expected
+    assert kpi_values(admin, Q1)["rate_change_pct"] == Decimal("0.1033")
+
+
+def test_a_backdated_rate_re_pairs_its_neighbours(firm_a: Any, admin: Any) -> None:
+    """Associates 100.00 from 2024-01-01, 120.00 from 2026-01-01 (+20.00 %, 731 days:
+    1.2 ^ (365/731) - 1 = 9.53 %); then the first ends on 2024-12-31 and 110.00 is approved
+    for 2025:
+    2025 +10.00 % (366 days: 1.1 ^ (365/366) - 1 = 9.97 %), 2026 +9.09 % (365 days)."""
+    y2025 = Filters(date_from=D(2025, 1, 1), date_to=D(2025, 12, 31))
+    rate(firm_a, "ASSOC", "100", D(2024, 1, 1))
+    rate(firm_a, "ASSOC", "120", D(2026, 1, 1))
+    v = kpi_values(admin, YEAR)
+    assert (v["rate_change_pct"], v["rate_change_annualised_pct"]) == (
+        Decimal("0.2"),
+        Decimal("0.0953"),
+    )
+    assert kpi_values(admin, y2025)["rate_change_pct"] is None
+    first = Rate.objects.get(firm=firm_a, effective_from=D(2024, 1, 1))
+    rate_end(actor=None, rate=first, last_day=D(2024, 12, 31))
+    rate_create(
+        actor=None,
+        firm=firm_a,
+        classification="ASSOC",
+        rate=Decimal("110"),
+        effective_from=D(2025, 1, 1),
+        effective_to=D(2025, 12, 31),
+        close_open_ended=True,
+    )
+    v = kpi_values(admin, YEAR)
+    assert (v["rate_change_pct"], v["rate_change_annualised_pct"]) == (
+        Decimal("0.0909"),
+        Decimal("0.0909"),
+    )
+    v = kpi_values(admin, y2025)
+    assert (v["rate_change_pct"], v["rate_change_annualised_pct"]) == (
+        Decimal("0.1"),
+        Decimal("0.0997"),
+    )
+    both = Filters(date_from=D(2025, 1, 1), date_to=D(2026, 12, 31))
+    assert by(admin, both, "rate_change_pct", "month") == {
+        "2025-01": Decimal("0.1"),
+        "2026-01": Decimal("0.0909"),
+    }
+    # a corrected rate changes its own change and the next one's: 110.00 -> 100.00 makes
+    # 2025 +0.00 % (a change, of nothing) and 2026 +20.00 %
+    corrected = Rate.objects.get(firm=firm_a, effective_from=D(2025, 1, 1))
+    rate_correct(
+        actor=None, rate=corrected, rate_value=Decimal("100"), effective_to=D(2025, 12, 31)
+    )
+    assert kpi_values(admin, y2025)["rate_change_pct"] == Decimal("0")
+    assert kpi_values(admin, YEAR)["rate_change_pct"] == Decimal("0.2")
+    # what the services kept is what a rebuild derives from the rate card
+    kept = stored_changes()
+    assert len(kept) == 2
+    assert rate_changes.rebuild() == 2
+    assert stored_changes() == kept
+
+
+def test_an_approved_rate_request_updates_the_rate_changes(firm_a: Any, admin: Any) -> None:
+    from legalops.vendors import rate_requests as rr
+
+    keeper = TimekeeperFactory(firm=firm_a, classification="ASSOC")
+    rate(firm_a, "ASSOC", "300", D(2025, 1, 1), timekeeper=keeper)
+    request = rr.rate_request_create(
+        actor=admin, firm=firm_a, fiscal_year=2026, effective_from=D(2026, 1, 1)
+    )
+    line = rr.rate_request_line_add(
+        actor=admin, request=request, timekeeper=keeper, requested_rate=Decimal("330")
+    )
+    rr.rate_request_submit(actor=admin, request=request)
+    assert kpi_values(admin, YEAR)["rate_change_pct"] is None
+    rr.rate_request_line_decide(actor=admin, line=line, decision="approve")
+    assert kpi_values(admin, YEAR)["rate_change_pct"] == Decimal("0.1")  # 300 -> 330
+
+
+def test_changes_too_large_to_sum_in_sql_are_still_averaged_exactly(
+    firm_a: Any, admin: Any
+) -> None:
+    """0.0001 -> 1,000,000.00 a year later: +999,999,999,900.00 % (beyond SUMMABLE
+    hundredths, kept exactly in `large`), and partners 200 -> 220 (+10.00 %): the average
+    is (999999999900 + 10) / 2 % = 4,999,999,999.55 as a fraction."""
+    rate(firm_a, "PARALG", "0.0001", D(2025, 1, 1))
+    rate(firm_a, "PARALG", "1000000", D(2026, 1, 1))
+    rate(firm_a, "PARTNR", "200", D(2025, 1, 1))
+    rate(firm_a, "PARTNR", "220", D(2026, 1, 1))
+    large = RateChange.objects.get(bucket="paralegal")
+    assert (large.change_h, large.annualised_h, large.large) == (
+        None,
+        None,
+        "999999999900.00|999999999900.00",
+    )
+    v = kpi_values(admin, YEAR)
+    assert v["rate_change_pct"] == Decimal("4999999999.5500")
+    assert v["rate_change_annualised_pct"] == Decimal("4999999999.5500")
+    assert by(admin, YEAR, "rate_change_pct", "classification") == {
+        "Paralegal": Decimal("9999999999.0000"),
+        "Partner": Decimal("0.1"),
+    }
 
 
 # --- amounts without an FX rate --------------------------------------------------------------

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,6 +23,7 @@ from django.db.models import Exists, F, OuterRef, Q, Sum
 
 from legalops.invoices.models import Invoice
 from legalops.matters.models import Accrual, AccrualPeriod, FeeArrangement, MatterFirm
+from legalops.reports import rate_changes
 from legalops.reports.kpis_common import group_key, ratio, with_total
 from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope
 from legalops.reports.kpis_spend import BILLED, SPENT
@@ -38,13 +38,10 @@ from legalops.reports.registry import (
 from legalops.reports.rollups import Converter, month_of
 from legalops.reports.selectors import (
     DIMENSION_FIELDS,
-    bucket_of,
     month_bounds,
     reporting_currency,
     scoped,
 )
-from legalops.vendors import impact
-from legalops.vendors.models import Rate
 
 # Where a dimension lives on a matter row (`Matter.objects.values(...)`).
 _MATTER_FIELDS = {
@@ -337,102 +334,27 @@ _kpi(
 # --- rate change -----------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class RateChange:
-    """One approved rate that followed an earlier one of the same rate-card line."""
-
-    firm_id: int
-    bucket: str
-    prior: Decimal
-    new: Decimal
-    prior_from: datetime.date
-    effective_from: datetime.date
-
-    def change_pct(self) -> Decimal | None:
-        return impact.change_pct(self.prior, self.new)
-
-    def annualised_pct(self) -> Decimal | None:
-        """`impact.annualised_pct` (Decimal, 28 digits: about 60 us when the exponent
-        365 / days is not whole, e.g. over a leap year; tens of thousands of rates at five
-        years of a large panel). Binary floating point finds the same 2-place percentage in
-        well under a microsecond; the Decimal computation runs only when the float result
-        lies so close to a rounding boundary (1e-6 of a hundredth of a percent) that binary
-        error could tip it, so the result is always the Decimal one."""
-        days = (self.effective_from - self.prior_from).days
-        if days > 0 and 365 % days:
-            try:
-                factor = (float(self.new) / float(self.prior)) ** (365 / days)
-            except OverflowError:  # far beyond 28 digits: impact gives no figure either
-                return None
-            hundredths = (factor - 1) * 10_000
-            if abs(hundredths) < 1e9 and abs(hundredths - math.floor(hundredths) - 0.5) > 1e-6:
-                return Decimal(math.floor(hundredths + 0.5)).scaleb(-2)
-        return impact.annualised_pct(self.prior, self.new, self.prior_from, self.effective_from)
-
-
-def rate_changes(query: Query) -> list[RateChange]:
-    """Consecutive approved firm-wide rates of each rate-card line (a firm's timekeeper, or a
-    firm's classification without a timekeeper), the later one effective in the period: its
-    change and annualised change (vendors.impact, as rate requests show them)."""
-
-    def compute() -> list[RateChange]:
-        rates = Rate.objects.filter(matter__isnull=True)
-        if query.filters.firm_ids:
-            rates = rates.filter(firm_id__in=query.filters.firm_ids)
-        rows = rates.order_by("effective_from", "pk").values_list(
-            "firm_id", "timekeeper_id", "classification", "rate", "currency", "effective_from"
-        )
-        return list(_changes(query, rows))
-
-    return query.cached("rate_changes", compute)
-
-
-def _changes(query: Query, rows: Iterable[tuple[Any, ...]]) -> Iterable[RateChange]:
-    f = query.filters
-    prior: dict[tuple[Any, ...], tuple[Decimal, str, datetime.date]] = {}
-    for firm_id, timekeeper_id, classification, rate, currency, effective in rows:
-        line = (firm_id, timekeeper_id, None if timekeeper_id else classification)
-        before = prior.get(line)
-        prior[line] = (rate, currency, effective)
-        in_period = (f.date_from is None or effective >= f.date_from) and (
-            f.date_to is None or effective <= f.date_to
-        )
-        # Two rates in different currencies are not a change of price; the same day twice is
-        # a correction of the row, not a new period.
-        if before is None or not in_period or before[1] != currency or before[2] == effective:
-            continue
-        yield RateChange(firm_id, bucket_of(classification), before[0], rate, before[2], effective)
-
-
-def _rate_key(query: Query, change: RateChange) -> Key:
-    if query.group == "firm":
-        return change.firm_id
-    if query.group == "classification":
-        return change.bucket
-    if query.group == "month":
-        return month_of(change.effective_from)
-    return None
-
-
-def _measured(query: Query, field: str) -> list[tuple[RateChange, Decimal]]:
-    """Each rate change with its `field` percentage (those that have one), computed once per
-    page for every grouping (the tile and the split by classification read the same)."""
-
-    def compute() -> list[tuple[RateChange, Decimal]]:
-        pairs = ((change, getattr(change, field)()) for change in rate_changes(query))
-        return [(change, value) for change, value in pairs if value is not None]
-
-    return query.cached(("rate_change_values", field), compute)
-
-
 def _average(field: str) -> Any:
+    """The average change (`field`: "change" or "annualised") of the approved rates that took
+    effect in the period (`reports.rate_changes`), per grouping."""
+
     def compute(query: Query) -> dict[Key, Value]:
-        found: dict[Key, list[Decimal]] = defaultdict(list)
-        for change, value in _measured(query, field):
-            found[_rate_key(query, change)].append(value)
-        values: dict[Key, Value] = {
-            key: ratio(sum(pcts, Decimal(0)), len(pcts) * 100) for key, pcts in found.items()
-        }
+        f = query.filters
+        found = query.cached(
+            ("rate_changes", query.group),
+            lambda: rate_changes.sums(
+                date_from=f.date_from, date_to=f.date_to, firm_ids=f.firm_ids, group=query.group
+            ),
+        )
+        values: dict[Key, Value] = {}
+        for key, group in found.items():
+            total, count = (
+                (group.change, group.changes)
+                if field == "change"
+                else (group.annualised, group.annualised_count)
+            )
+            if count:
+                values[key] = ratio(total, count * 100)
         return with_total(query, values, None)
 
     return compute
@@ -450,7 +372,7 @@ _kpi(
     "Rate change",
     f"Average of (new rate - prior rate) / prior rate {_CHANGES}",
     "percent",
-    _average("change_pct"),
+    _average("change"),
     reads="rate cards (approved rates and their effective dates)",
     dimensions=("firm", "classification", "month"),
     section="Rates and staffing",
@@ -461,7 +383,7 @@ _kpi(
     "Average of (new rate / prior rate) ^ (365 / days between the two effective dates) - 1 "
     f"{_CHANGES}",
     "percent",
-    _average("annualised_pct"),
+    _average("annualised"),
     reads="rate cards (approved rates and their effective dates)",
     dimensions=("firm", "classification", "month"),
     section="Rates and staffing",

@@ -190,6 +190,48 @@ class WorkMonth(RollupKey):
         return f"work {self.work_month:%Y-%m} billed {self.month:%Y-%m} matter {self.matter_id}"
 
 
+class RateChange(models.Model):
+    """One approved firm-wide rate (a timekeeper's, or a classification's without a
+    timekeeper; not a matter's) that followed an earlier rate of the same rate-card line at
+    the same firm in the same currency, from a different day: the change the rate change
+    KPIs average, as rate requests show it (`vendors.impact`). Derived from the rate cards by
+    `reports.rate_changes` whenever a line changes (a backdated rate re-pairs its
+    neighbours), and by the rebuild; the KPIs then sum in SQL instead of pairing tens of
+    thousands of rates per page.
+
+    Percentages are hundredths of a percent (2 places, as `impact` rounds them). A change
+    too large for a safe SQL sum (`rate_changes.SUMMABLE`) keeps its exact figure in
+    `large` instead and is added in Python."""
+
+    rate = models.OneToOneField(
+        "vendors.Rate", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    firm = models.ForeignKey("vendors.LawFirm", on_delete=models.CASCADE, related_name="+")
+    bucket = models.CharField(max_length=16, help_text="Staffing bucket of the new rate.")
+    effective_from = models.DateField(help_text="When the new rate took effect.")
+    month = models.DateField(help_text="First day of the month of effective_from.")
+    change_h = models.BigIntegerField(
+        null=True, help_text="(new - prior) / prior, in hundredths of a percent."
+    )
+    annualised_h = models.BigIntegerField(
+        null=True,
+        help_text="(new / prior) ^ (365 / days) - 1 in hundredths of a percent; empty when "
+        "it has no figure.",
+    )
+    large = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="'change|annualised' in percent when either is too large for change_h "
+        "or annualised_h (those are then empty).",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["effective_from"], name="rate_change_from_idx")]
+
+    def __str__(self) -> str:
+        return f"rate {self.rate_id} from {self.effective_from}: {self.change_h}"
+
+
 class InvoiceCycle(models.Model):
     """The times of one decided or paid invoice: percentiles cannot be summed into monthly
     rows, so the Operations KPIs read one row per invoice here instead of the invoices and

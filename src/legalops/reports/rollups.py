@@ -52,7 +52,7 @@ from legalops.invoices.models import (
 from legalops.matters.models import Matter
 from legalops.organization.models import FxRate
 from legalops.organization.selectors import company_get
-from legalops.reports import cycle_counts
+from legalops.reports import cycle_counts, rate_changes
 from legalops.reports.models import (
     FirmInvoiceMonth,
     FirmStaffingMonth,
@@ -184,11 +184,12 @@ class RebuildReport:
     staffing_rows: int
     unconverted: int
     cycle_rows: int = 0
+    rate_changes: int = 0
 
 
 @transaction.atomic
 def rebuild() -> RebuildReport:
-    """Recomputes every rollup row from scratch (one transaction; readers see the old rows
+    """Recomputes every rollup row (and the rate changes of the rate cards) from scratch (one transaction; readers see the old rows
     until it commits). Pending touches of the current transaction are covered by it."""
     setattr(connection, _PENDING_ATTR, set())
     InvoiceMonth.objects.all().delete()
@@ -203,6 +204,7 @@ def rebuild() -> RebuildReport:
         staffing_rows=len(staffing_rows),
         unconverted=sum(row.unconverted for row in invoice_rows),
         cycle_rows=InvoiceCycle.objects.count(),
+        rate_changes=rate_changes.rebuild(),
     )
 
 

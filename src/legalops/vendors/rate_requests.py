@@ -39,6 +39,7 @@ from legalops.vendors.services import (
     _check_rate,
     _close_earlier_open_row,
     overlapping_rates,
+    rate_card_changed,
     valid_classification,
 )
 
@@ -313,6 +314,7 @@ def _apply_to_rate_card(actor: User | None, line: RateRequestLine) -> Rate:
         approved_by=line.decided_by,
         request_line=line,
     )
+    rate_card_changed(rate)
     audit_record(
         actor=actor,
         event=Event.RATE_CREATED,

@@ -19,6 +19,7 @@ from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.core.money import MoneyError, currency
 from legalops.core.records import create_recorded, refuse_unknown, update_recorded
+from legalops.reports.rate_changes import refresh_line
 from legalops.vendors.models import (
     CLASSIFICATIONS,
     RATE_PLACES,
@@ -321,6 +322,7 @@ def rate_create(
         approved_by=actor,
         request_line=request_line,
     )
+    rate_card_changed(row)
     audit_record(
         actor=actor, event=Event.RATE_CREATED, target=row, payload={"new": _rate_json(row)}
     )
@@ -390,6 +392,7 @@ def rate_correct(
     rate.rate, rate.effective_to = rate_value, effective_to
     rate.approved_by, rate.approved_at = actor, timezone.now()
     rate.save(update_fields=["rate", "effective_to", "approved_by", "approved_at"])
+    rate_card_changed(rate)
     audit_record(
         actor=actor,
         event=Event.RATE_CORRECTED,
@@ -397,6 +400,12 @@ def rate_correct(
         payload={"old": old, "new": _rate_json(rate)},
     )
     return rate
+
+
+def rate_card_changed(rate: Rate) -> None:
+    """The rate change KPIs' derived rows of `rate`'s rate-card line (every path that writes
+    an approved rate calls this in its transaction)."""
+    refresh_line(rate)
 
 
 def _rate_json(rate: Rate) -> dict[str, Any]:

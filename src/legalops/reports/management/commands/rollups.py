@@ -10,8 +10,9 @@ from legalops.reports.services import rollups_rebuild
 
 class Command(BaseCommand):
     help = (
-        "The rollups the dashboards read (monthly, and invoice cycle times): `rebuild` "
-        "recomputes them all from the invoices (after a bulk load, or to repair them)."
+        "The rollups the dashboards read (monthly, invoice cycle times, rate changes): `rebuild` "
+        "recomputes them all from the invoices and rate cards (after a bulk load, or to repair "
+        "them)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"rebuilt {report.invoice_rows} invoice and {report.staffing_rows} staffing rows, "
-            f"{report.cycle_rows} invoice cycle rows in {seconds:.1f} s"
+            f"{report.cycle_rows} invoice cycle rows, {report.rate_changes} rate changes "
+            f"in {seconds:.1f} s"
         )
         if report.unconverted:
             self.stdout.write(
