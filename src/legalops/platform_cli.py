@@ -6,6 +6,7 @@ migrated) prints what to do, never a traceback.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from urllib.parse import urlsplit
@@ -105,12 +106,21 @@ def run_django_command(args: list[str]) -> int:
     # the configuration.
     from legalops.config import ConfigError
 
+    # Setting Django up creates only objects that live as long as the process (modules,
+    # classes, URL and model registries), yet their number triggers several full collections
+    # of the cyclic garbage collector on the way (about 100 ms of a `legalops kpi` process).
+    # Collect nothing until then and leave those objects out of every later collection
+    # (gc.freeze); the collector runs as usual for what the command itself allocates.
+    gc.disable()
     try:
         import django
 
         django.setup()
     except ConfigError as exc:
         return fail(str(exc))
+    finally:
+        gc.freeze()
+        gc.enable()
     return _execute(args)
 
 

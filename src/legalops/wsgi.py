@@ -1,5 +1,6 @@
 """WSGI entry point for gunicorn (`legalops serve`)."""
 
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -30,3 +31,6 @@ def warm_up() -> None:
 
 
 warm_up()
+# Everything loaded so far lives as long as the process: leave it out of the cyclic garbage
+# collector's later passes (and, after gunicorn forks, keep those pages shared).
+gc.freeze()

@@ -120,3 +120,15 @@ def test_names_are_matched_case_insensitively_and_paths_expanded(monkeypatch, tm
     assert env.data_dir == tmp_path / "legal"
     assert env.database_url == "x"
     assert env.hosts == ["127.0.0.1", "localhost"]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit_compilation() -> None:
+    """legalops.core.apps.postgres_session: the dashboards' queries are short, and JIT
+    compiling them cost more than it saved."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

@@ -72,3 +72,16 @@ def test_one_audit_event_per_run_and_no_second_run():
     assert events[0].payload["scale"] == "small"
     with pytest.raises(seed.AlreadySeeded):
         seed.run(scale="small", seed=1, today=TODAY)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_after_a_bulk_load_postgresql_has_planner_statistics() -> None:
+    from django.db import connection
+    from tests.factories import LawFirmFactory
+
+    LawFirmFactory.create_batch(7)
+    seed.refresh_planner_statistics()  # VACUUM ANALYZE: outside any transaction here
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'vendors_lawfirm'")
+        assert cursor.fetchone() == (7,)

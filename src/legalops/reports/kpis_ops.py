@@ -87,7 +87,11 @@ def _grouped_rows(queryset: QuerySet[Any], query: Query, fields: list[str]) -> A
     if query.group and query.group != "month":
         queryset = queryset.annotate(group=F(DIMENSION_FIELDS[query.group]))
         fields = [*fields, "group"]
-    return queryset.values(*fields).iterator(chunk_size=5000)
+    # No ORDER BY (the model's default one is no use to a count): on PostgreSQL `iterator()`
+    # is a server-side cursor, which the planner optimises for its first rows, and with the
+    # ordering kept it walked the whole invoice table in `received_at` order (60 ms against
+    # 10 ms at large scale for the appealed invoices).
+    return queryset.values(*fields).order_by().iterator(chunk_size=5000)
 
 
 Ranked = dict[Key, tuple[int, dict[int, int]]]

@@ -189,8 +189,9 @@ class RebuildReport:
 
 @transaction.atomic
 def rebuild() -> RebuildReport:
-    """Recomputes every rollup row (and the rate changes of the rate cards) from scratch (one transaction; readers see the old rows
-    until it commits). Pending touches of the current transaction are covered by it."""
+    """Recomputes every rollup row (and the rate changes of the rate cards) from scratch (one
+    transaction; readers see the old rows until it commits). Pending touches of the current
+    transaction are covered by it."""
     setattr(connection, _PENDING_ATTR, set())
     InvoiceMonth.objects.all().delete()
     StaffingMonth.objects.all().delete()

@@ -39,6 +39,7 @@ class Command(BaseCommand):
             report = seed.run(
                 scale=options["scale"], seed=1, today=timezone.localdate(), progress=Progress()
             )
+            seed.refresh_planner_statistics()
             self.stdout.write(
                 f"loaded {report.scale} demo data: "
                 + ", ".join(f"{n} {k}" for k, n in report.counts.items())

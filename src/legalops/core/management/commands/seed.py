@@ -44,6 +44,7 @@ class Command(BaseCommand):
             )
         except seed.AlreadySeeded as exc:
             raise CommandError(str(exc)) from None
+        seed.refresh_planner_statistics()
         counts = ", ".join(f"{n} {label}" for label, n in report.counts.items())
         self.stdout.write(
             f"seeded {report.scale} (seed {report.seed}) in "
