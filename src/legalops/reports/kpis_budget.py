@@ -15,7 +15,7 @@ from legalops.matters.forecasts import month_add
 from legalops.matters.models import Budget, Forecast, Granularity
 from legalops.organization.selectors import company_get
 from legalops.reports.kpis_common import ratio
-from legalops.reports.kpis_ops import matters_in_scope
+from legalops.reports.kpis_ops import of_matters_in_scope
 from legalops.reports.registry import Key, Kpi, Query, Value, register
 from legalops.reports.rollups import Converter
 
@@ -59,9 +59,7 @@ def budget_months(query: Query) -> Months:
     def compute() -> Months:
         company = company_get()
         converter = Converter(company.reporting_currency)
-        budgets = Budget.objects.filter(
-            approved_version__isnull=False, matter__in=matters_in_scope(query)
-        )
+        budgets = of_matters_in_scope(Budget.objects.filter(approved_version__isnull=False), query)
         if query.filters.firm_ids:
             budgets = budgets.filter(firm_id__in=query.filters.firm_ids)
         spread = _Spread()
@@ -88,7 +86,7 @@ def forecast_months(query: Query) -> Months:
 
     def compute() -> Months:
         converter = Converter(company_get().reporting_currency)
-        rows = Forecast.objects.filter(matter__in=matters_in_scope(query))
+        rows = of_matters_in_scope(Forecast.objects.all(), query)
         if query.filters.firm_ids:
             rows = rows.filter(firm_id__in=query.filters.firm_ids)
         spread = _Spread()

@@ -25,7 +25,7 @@ from legalops.invoices.models import Invoice
 from legalops.matters.models import Accrual, AccrualPeriod, FeeArrangement, MatterFirm
 from legalops.reports import rate_changes
 from legalops.reports.kpis_common import group_key, ratio, with_total
-from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope
+from legalops.reports.kpis_ops import MATTER_DIMENSIONS, matters_in_scope, of_matters_in_scope
 from legalops.reports.kpis_spend import BILLED, SPENT
 from legalops.reports.models import InvoiceMonth, WorkMonth
 from legalops.reports.registry import (
@@ -87,15 +87,23 @@ def accrual_accuracy(query: Query) -> dict[Key, Value]:
         )
     )
     billed = _billed_by_work_month(query, set(periods.values()))
+    month_ends = {pk: _month_end(month) for pk, month in periods.items()}
+    target = converter.target
     off: dict[Key, int] = defaultdict(int)
     later: dict[Key, int] = defaultdict(int)
+    # One pass over tens of thousands of accruals: the reporting currency's (most of them)
+    # need no conversion, and the ungrouped total no key.
     for matter_id, firm_id, period_id, current, currency, *group in _accruals(query, periods):
         month = periods[period_id]
-        accrued = converter.convert(current, currency, _month_end(month))
+        accrued = (
+            current
+            if currency == target
+            else converter.convert(current, currency, month_ends[period_id])
+        )
         amount = billed.get((matter_id, firm_id, month), 0)
         if accrued is None or amount is None:
             continue  # an amount without an FX rate: left out, never guessed
-        key = _accrual_key(query, month, group)
+        key = None if query.group is None else _accrual_key(query, month, group)
         off[key] += abs(accrued - amount)
         later[key] += amount
     return with_total(query, {k: ratio(off[k], later[k]) for k in off}, None)
@@ -113,7 +121,7 @@ def _accruals(query: Query, periods: dict[int, datetime.date]) -> Iterable[tuple
     """(matter, firm, period, current amount, currency[, group]) of the accruals of these
     periods on matters in scope (the firm filter: that firm's accruals), as tuples: a
     large department has tens of thousands."""
-    rows = Accrual.objects.filter(period_id__in=periods, matter__in=matters_in_scope(query))
+    rows = of_matters_in_scope(Accrual.objects.filter(period_id__in=periods), query)
     if query.filters.firm_ids:
         rows = rows.filter(firm_id__in=query.filters.firm_ids)
     fields = ["matter_id", "firm_id", "period_id", "current_minor", "currency"]

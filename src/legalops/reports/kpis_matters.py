@@ -17,7 +17,7 @@ from legalops.matters.models import Accrual, AccrualPeriod, Budget
 from legalops.matters.selectors import open_assignments
 from legalops.organization.selectors import company_get
 from legalops.reports.kpis_common import group_key, ratio, with_total
-from legalops.reports.kpis_ops import matters_in_scope
+from legalops.reports.kpis_ops import of_matters_in_scope
 from legalops.reports.models import InvoiceMonth
 from legalops.reports.registry import Key, Kpi, Query, register
 from legalops.reports.registry import Value as KpiValue
@@ -40,7 +40,7 @@ def accrual_compliance(query: Query) -> dict[Key, KpiValue]:
     deadlines = dict(periods.values_list("pk", "deadline"))
     if not deadlines:
         return {None: None}
-    assignments = open_assignments().select_related(None).filter(matter__in=matters_in_scope(query))
+    assignments = of_matters_in_scope(open_assignments().select_related(None), query)
     if query.filters.firm_ids:
         assignments = assignments.filter(firm_id__in=query.filters.firm_ids)
     opened = sorted(
@@ -142,9 +142,7 @@ def _converted_budgets(query: Query, *, in_period: bool) -> list[tuple[Any, int,
 
 
 def _budgets(query: Query, company: Any, in_period: bool) -> Any:
-    budgets = Budget.objects.filter(
-        approved_version__isnull=False, matter__in=matters_in_scope(query)
-    )
+    budgets = of_matters_in_scope(Budget.objects.filter(approved_version__isnull=False), query)
     if query.filters.firm_ids:
         budgets = budgets.filter(firm_id__in=query.filters.firm_ids)
     if in_period and query.filters.date_from:

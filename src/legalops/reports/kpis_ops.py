@@ -19,6 +19,7 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -440,6 +441,18 @@ def matters_in_scope(query: Query) -> QuerySet[Matter]:
     if f.matter_types:
         matters = matters.filter(matter_type__in=f.matter_types)
     return matters
+
+
+def of_matters_in_scope[M: Model](queryset: QuerySet[M], query: Query) -> QuerySet[M]:
+    """`queryset` (rows with a `matter`) limited to `matters_in_scope`; as it is when that is
+    every matter (a user who sees the whole department, no firm or matter filter): the
+    sub-query would cost SQLite a look-up per row for nothing (7 ms of the 15,000 accruals
+    at large scale)."""
+    f = query.filters
+    narrowed = f.firm_ids or f.practice_area_ids or f.business_unit_ids or f.matter_types
+    if not narrowed and report_matter_scope(query.user) is None:
+        return queryset
+    return queryset.filter(matter__in=matters_in_scope(query))
 
 
 _MATTER_GROUPS = {
