@@ -268,6 +268,17 @@ def test_work_kept_in_house(book: Any, admin: Any, attorney: Any, firm_a: Any) -
     assert kpi_values(admin, with_firm)["work_kept_in_house"] == Decimal("0.25")
     assert kpi_values(attorney, Q1)["work_kept_in_house"] == Decimal("0.5")  # M-1, M-3
     assert kpi_values(admin, Filters(date_from=D(2027, 1, 1)))["work_kept_in_house"] is None
+    # an invoice received counts whatever became of it: M-3's only one, voided
+    invoice(
+        firm=firm_a,
+        matter=Matter.objects.get(number="M-3"),
+        number="V-1",
+        day=D(2026, 3, 2),
+        state="voided",
+        lines=[{"billed": 10000}],
+    )
+    rebuild()
+    assert kpi_values(admin, Q1)["work_kept_in_house"] == Decimal("0")
 
 
 # --- rate change -----------------------------------------------------------------------------
