@@ -125,8 +125,10 @@ def _converted_budgets(query: Query, *, in_period: bool) -> list[tuple[Any, int,
         budgets = _budgets(query, company, in_period)
         spent = _budget_spend(budgets, company)
         out = []
+        starts: dict[int, datetime.date] = {}
         for budget in budgets.values("currency", "fiscal_year", "total", *_BUDGET_FIELDS.values()):
-            start = company.fiscal_year_bounds(budget["fiscal_year"])[0]
+            year = budget["fiscal_year"]
+            start = starts.get(year) or starts.setdefault(year, company.fiscal_year_bounds(year)[0])
             used = spent.get(
                 (budget["matter_id"], budget["firm_id"], budget["currency"], budget["fiscal_year"]),
                 0,
