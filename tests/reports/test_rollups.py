@@ -245,3 +245,25 @@ def test_a_migration_fill_that_fails_keeps_the_rows_and_says_to_rebuild(
     fill_in_migration("reports.0006", broken)
     assert snapshot() == before  # the half-done fill was rolled back
     assert "reports.0006: rollup rows not filled" in capsys.readouterr().err
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_leaves_postgresql_statistics_of_the_rollups(firm_a: Any) -> None:
+    """`rollups_rebuild` rewrites whole tables; the planner must know their new sizes at once
+    (autovacuum may be off, as on CI servers)."""
+    from django.db import connection
+    from tests.factories import MatterFactory
+    from tests.reports.dataset import D
+    from tests.reports.dataset import invoice as make_invoice
+
+    from legalops.reports.services import rollups_rebuild
+
+    for n, matter in enumerate(MatterFactory.create_batch(3)):
+        make_invoice(
+            firm=firm_a, matter=matter, number=f"S-{n}", day=D(2026, 1, 10), lines=[{"billed": 100}]
+        )
+    assert rollups_rebuild(actor=None).invoice_rows == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'reports_invoicemonth'")
+        assert cursor.fetchone() == (3,)

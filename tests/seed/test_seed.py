@@ -80,8 +80,10 @@ def test_after_a_bulk_load_postgresql_has_planner_statistics() -> None:
     from django.db import connection
     from tests.factories import LawFirmFactory
 
+    from legalops.core.maintenance import refresh_planner_statistics
+
     LawFirmFactory.create_batch(7)
-    seed.refresh_planner_statistics()  # VACUUM ANALYZE: outside any transaction here
+    refresh_planner_statistics()  # VACUUM ANALYZE: outside any transaction here
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'vendors_lawfirm'")
         assert cursor.fetchone() == (7,)

@@ -57,7 +57,9 @@ from legalops.reports.models import (
     FirmInvoiceMonth,
     FirmStaffingMonth,
     InvoiceCycle,
+    InvoiceCycleMonth,
     InvoiceMonth,
+    RateChange,
     StaffingMonth,
     WorkMonth,
 )
@@ -73,6 +75,17 @@ _SPENT = {str(s) for s in SPENT_STATES}
 _PENDING_ATTR = "_legalops_rollup_keys"
 _CALLBACK_ATTR = "_legalops_rollup_flush"
 _CHUNK = 200
+# Every table `rebuild()` rewrites.
+ROLLUP_MODELS = (
+    InvoiceMonth,
+    StaffingMonth,
+    FirmInvoiceMonth,
+    FirmStaffingMonth,
+    WorkMonth,
+    InvoiceCycle,
+    InvoiceCycleMonth,
+    RateChange,
+)
 
 
 class Converter:

@@ -9,7 +9,8 @@ from legalops.accounts.models import User
 from legalops.accounts.permissions import Capability, require
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
-from legalops.reports.rollups import RebuildReport, rebuild
+from legalops.core.maintenance import refresh_planner_statistics
+from legalops.reports.rollups import ROLLUP_MODELS, RebuildReport, rebuild
 
 
 @transaction.atomic
@@ -18,6 +19,7 @@ def rollups_rebuild(*, actor: User | None) -> RebuildReport:
     `legalops rollups rebuild`)."""
     require(actor, Capability.MANAGE_ORGANIZATION)
     report = rebuild()
+    refresh_planner_statistics(ROLLUP_MODELS)
     audit_record(
         actor=actor,
         event=Event.ROLLUPS_REBUILT,

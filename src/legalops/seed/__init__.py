@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from legalops.audit.events import Event
 from legalops.audit.models import AuditEvent
@@ -93,15 +93,3 @@ def run(
         payload={"scale": scale, "seed": seed, "today": today.isoformat(), "counts": ctx.counts},
     )
     return SeedReport(scale=scale, seed=seed, counts=dict(ctx.counts))
-
-
-def refresh_planner_statistics() -> None:
-    """After the bulk load (outside its transaction): on PostgreSQL, VACUUM ANALYZE, so the
-    query planner knows the new tables' sizes and the visibility map allows index-only scans
-    at once, instead of whenever autovacuum gets to them (never, where it is off, as on CI
-    servers). About 5 s at large scale. SQLite is left without statistics: `ANALYZE` there
-    made the planner pick worse plans for the drill-down (35 ms -> 1.1 s at large scale)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # VACUUM cannot run inside a transaction (a caller's, or a test's): ANALYZE can.
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from legalops import seed
 from legalops.accounts.models import User
+from legalops.core.maintenance import refresh_planner_statistics
 from legalops.seed.accounts import PERSONAS
 from legalops.seed.progress import Progress
 from legalops.seed.scales import SCALES
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             report = seed.run(
                 scale=options["scale"], seed=1, today=timezone.localdate(), progress=Progress()
             )
-            seed.refresh_planner_statistics()
+            refresh_planner_statistics()
             self.stdout.write(
                 f"loaded {report.scale} demo data: "
                 + ", ".join(f"{n} {k}" for k, n in report.counts.items())

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from legalops import seed
+from legalops.core.maintenance import refresh_planner_statistics
 from legalops.seed.progress import Progress
 from legalops.seed.scales import SCALES
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             )
         except seed.AlreadySeeded as exc:
             raise CommandError(str(exc)) from None
-        seed.refresh_planner_statistics()
+        refresh_planner_statistics()
         counts = ", ".join(f"{n} {label}" for label, n in report.counts.items())
         self.stdout.write(
             f"seeded {report.scale} (seed {report.seed}) in "
