@@ -24,6 +24,7 @@ from legalops.accounts.permissions import Capability, has_capability, require
 from legalops.audit.events import Event
 from legalops.audit.services import audit_record
 from legalops.organization.selectors import company_get
+from legalops.reports.rate_changes import refresh_line
 from legalops.vendors import impact, selectors
 from legalops.vendors.models import (
     LawFirm,
@@ -39,7 +40,6 @@ from legalops.vendors.services import (
     _check_rate,
     _close_earlier_open_row,
     overlapping_rates,
-    rate_card_changed,
     valid_classification,
 )
 
@@ -314,7 +314,7 @@ def _apply_to_rate_card(actor: User | None, line: RateRequestLine) -> Rate:
         approved_by=line.decided_by,
         request_line=line,
     )
-    rate_card_changed(rate)
+    refresh_line(rate)
     audit_record(
         actor=actor,
         event=Event.RATE_CREATED,

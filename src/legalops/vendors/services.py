@@ -322,7 +322,7 @@ def rate_create(
         approved_by=actor,
         request_line=request_line,
     )
-    rate_card_changed(row)
+    refresh_line(row)  # the rate change KPIs' rows of this rate-card line
     audit_record(
         actor=actor, event=Event.RATE_CREATED, target=row, payload={"new": _rate_json(row)}
     )
@@ -392,7 +392,7 @@ def rate_correct(
     rate.rate, rate.effective_to = rate_value, effective_to
     rate.approved_by, rate.approved_at = actor, timezone.now()
     rate.save(update_fields=["rate", "effective_to", "approved_by", "approved_at"])
-    rate_card_changed(rate)
+    refresh_line(rate)
     audit_record(
         actor=actor,
         event=Event.RATE_CORRECTED,
@@ -400,12 +400,6 @@ def rate_correct(
         payload={"old": old, "new": _rate_json(rate)},
     )
     return rate
-
-
-def rate_card_changed(rate: Rate) -> None:
-    """The rate change KPIs' derived rows of `rate`'s rate-card line (every path that writes
-    an approved rate calls this in its transaction)."""
-    refresh_line(rate)
 
 
 def _rate_json(rate: Rate) -> dict[str, Any]:
