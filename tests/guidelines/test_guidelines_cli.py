@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -260,10 +261,10 @@ def test_parallel_review_stays_in_process_when_other_threads_run(
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
 
-    def no_fork(method: str) -> None:
-        raise AssertionError(f"forked ({method}) from a multithreaded process")
+    def no_fork() -> int:
+        raise AssertionError("forked from a multithreaded process")
 
-    monkeypatch.setattr(parallel.multiprocessing, "get_context", no_fork)
+    monkeypatch.setattr(parallel.os, "fork", no_fork)
     rendered = parallel.review_all(many, lambda inv: (inv.invoice_number, False))
     assert rendered == [(f"INV-{n}", False) for n in range(4)]
 
@@ -290,6 +291,54 @@ def test_parallel_review_of_an_invalid_file_gives_only_the_validation_report(
     (entry,) = json.loads(result.stdout)["invoices"]
     assert entry["valid"] is False and "lines" not in entry
     assert [(e["line"], e["code"]) for e in entry["errors"]][:1] == [(7, "line-total")]
+
+
+WORKERS_RUN = """
+import os, sys, time
+from legalops.guidelines import parallel
+parallel.MIN_LINES = 1
+parallel.os.cpu_count = lambda: 2
+case = sys.argv[1]
+def render(n):
+    if case == "error" and n == 7:
+        raise ValueError("cannot read invoice 7")
+    if case == "drop":
+        time.sleep(30)  # still busy when the review is dropped
+    return str(n), n % 2 == 0
+def valid():
+    return case != "drop"
+started = time.monotonic()
+try:
+    out = parallel.review_all(list(range(40)), render, valid, [1] * 40)
+except ValueError as exc:
+    out = "raised " + str(exc)
+print(out, round(time.monotonic() - started) < 20, os.listdir(parallel.tempfile.gettempdir()))
+"""
+
+
+@pytest.mark.parametrize("case", ["ok", "error", "drop"])
+def test_forked_workers_give_results_in_order_raise_a_worker_error_and_are_stopped(
+    case: str, tmp_path: Path
+) -> None:
+    """40 invoices in 8 chunks on 2 forked workers: the results in invoice order; a worker's
+    ValueError raised in the parent (the CLI then falls back to validation's report); a
+    dropped review does not wait for busy workers. Nothing is left in the temporary folder."""
+    result = subprocess.run(
+        [sys.executable, "-c", WORKERS_RUN, case],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        timeout=60,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    expected = {
+        "ok": str([(str(n), n % 2 == 0) for n in range(40)]),
+        "error": "raised cannot read invoice 7",
+        "drop": "None",
+    }[case]
+    assert result.stdout.strip() == f"{expected} True []"
 
 
 def test_review_all_renders_nothing_when_the_file_is_not_valid(
