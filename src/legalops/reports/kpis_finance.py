@@ -87,22 +87,15 @@ def accrual_accuracy(query: Query) -> dict[Key, Value]:
     )
     billed = _billed_by_work_month(query, set(periods.values()))
     month_ends = {pk: _month_end(month) for pk, month in periods.items()}
-    target = converter.target
     off: dict[Key, int] = defaultdict(int)
     later: dict[Key, int] = defaultdict(int)
-    # One pass over tens of thousands of accruals: the reporting currency's (most of them)
-    # need no conversion, and the ungrouped total no key.
     for matter_id, firm_id, period_id, current, currency, *group in _accruals(query, periods):
         month = periods[period_id]
-        accrued = (
-            current
-            if currency == target
-            else converter.convert(current, currency, month_ends[period_id])
-        )
+        accrued = converter.convert(current, currency, month_ends[period_id])
         amount = billed.get((matter_id, firm_id, month), 0)
         if accrued is None or amount is None:
             continue  # an amount without an FX rate: left out, never guessed
-        key = None if query.group is None else _accrual_key(query, month, group)
+        key = _accrual_key(query, month, group)
         off[key] += abs(accrued - amount)
         later[key] += amount
     return with_total(query, {k: ratio(off[k], later[k]) for k in off}, None)
